@@ -1,0 +1,41 @@
+"""Language choice (Vietnamese by default, English available) and display formats."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Flask, has_request_context, request, session
+from flask_babel import format_decimal, get_locale
+from flask_login import current_user
+
+
+def select_locale() -> str:
+    """The signed-in user's choice, else this browser's, else Vietnamese."""
+    languages = ("vi", "en")
+    if has_request_context():
+        if current_user and current_user.is_authenticated and current_user.locale in languages:
+            return current_user.locale
+        if session.get("lang") in languages:
+            return session["lang"]
+        if request.args.get("lang") in languages:
+            return request.args["lang"]
+    return "vi"
+
+
+def format_day(value: date | None) -> str:
+    """Dates are dd/mm/yyyy in both languages, as on official documents."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def format_number(value: float | int | None, digits: int = 0) -> str:
+    """3.500 and 12,5 in Vietnamese; 3,500 and 12.5 in English."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=get_locale())
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.add_extension("jinja2.ext.do")

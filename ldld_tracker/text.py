@@ -1,0 +1,109 @@
+"""Vietnamese text: accent folding for search, alphabetical sort keys, name clean-up.
+
+SQL cannot sort Vietnamese correctly on every database (SQLite has no ICU collation,
+PostgreSQL's depends on the server locale), so each name gets a sort key computed here
+whose plain byte order is the Vietnamese order; the database compares it with the "C"
+collation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Vietnamese alphabet, with the Latin letters it lacks (f j w z) in their Latin places.
+ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_CODE = {letter: chr(0x30 + i) for i, letter in enumerate(ALPHABET)}
+_DIGIT_CODE = {str(d): chr(0x23 + d) for d in range(10)}  # below the letters, above '"'
+# Combining marks that make a new letter (ă â ê ô ơ ư) ...
+_MODIFIERS = {"\u0306": "breve", "\u0302": "circumflex", "\u031b": "horn"}
+_MODIFIED = {
+    ("a", "breve"): "ă",
+    ("a", "circumflex"): "â",
+    ("e", "circumflex"): "ê",
+    ("o", "circumflex"): "ô",
+    ("o", "horn"): "ơ",
+    ("u", "horn"): "ư",
+}
+# ... and the tones, in the order Vietnamese dictionaries use.
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_SPACES = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+
+
+def clean(text: str | None) -> str:
+    """NFC-normalise, drop invisible and control characters, collapse white space."""
+    if text is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(text))
+    text = _INVISIBLE.sub("", text)
+    text = "".join(ch if ch.isprintable() or ch.isspace() else " " for ch in text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, accent-free form used for search: "Nguyễn Văn Đạt" -> "nguyen van dat"."""
+    decomposed = unicodedata.normalize("NFD", clean(text).lower())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("đ", "d")
+
+
+def person_name(text: str | None) -> str:
+    """Clean a typed name; names typed in capitals become "Nguyễn Văn An"."""
+    name = clean(text)
+    if name.isupper() or name.islower():
+        name = name.title()
+    return name
+
+
+def _word_key(word: str) -> tuple[str, str]:
+    """Letters and tone of one word as two strings of sortable codes."""
+    letters: list[str] = []
+    tone = 0
+    for ch in unicodedata.normalize("NFD", word.lower()):
+        if ch in _TONES:
+            tone = _TONES[ch]
+        elif ch in _MODIFIERS and letters:
+            base = ALPHABET[ord(letters[-1]) - 0x30] if letters[-1] >= "0" else ""
+            modified = _MODIFIED.get((base, _MODIFIERS[ch]))
+            if modified:
+                letters[-1] = _LETTER_CODE[modified]
+        elif ch in _LETTER_CODE:
+            letters.append(_LETTER_CODE[ch])
+        elif ch in _DIGIT_CODE:
+            letters.append(_DIGIT_CODE[ch])
+    return "".join(letters), str(tone)
+
+
+def _words_key(words: list[str]) -> tuple[str, str]:
+    keys = [_word_key(w) for w in words]
+    return '"'.join(k[0] for k in keys), "".join(k[1] for k in keys)
+
+
+def name_sort_key(full_name: str | None) -> str:
+    """Sort key for official lists: given name (last word) first, then the rest.
+
+    Within each part letters compare first (a < ă < â < b … đ after d), then tones
+    (none, huyền, hỏi, ngã, sắc, nặng).
+    """
+    words = clean(full_name).split(" ")
+    if not words or words == [""]:
+        return ""
+    given_letters, given_tones = _words_key(words[-1:])
+    rest_letters, rest_tones = _words_key(words[:-1])
+    return "!".join((given_letters, given_tones, rest_letters, rest_tones))
+
+
+def text_sort_key(text: str | None) -> str:
+    """Sort key for other Vietnamese text (enterprise names), word by word in order."""
+    letters, tones = _words_key(clean(text).split(" "))
+    return f"{letters}!{tones}"
+
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def ref_key(text: str | None) -> str:
+    """Key that matches the spellings of a closed-list value: "Ê Đê", "Êđê", "ê-đê" and
+    "Ede" all give "ede"."""
+    return _NOT_ALNUM.sub("", fold(text))
