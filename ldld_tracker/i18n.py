@@ -36,6 +36,7 @@ def format_number(value: float | int | None, digits: int = 0) -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -4,7 +4,7 @@ from .audit import AuditEntry
 from .dossier import Dossier, EndKind, Introducer
 from .enterprise import Enterprise, Ownership
 from .member import Education, Person, RoleCategory, Sex
-from .plan import Plan, ReportedTotal, UnitTarget
+from .plan import EnterpriseTarget, Plan, ReportedTotal, UnitTarget
 from .reference import EthnicGroup, Religion
 from .setting import Setting
 from .territory import IndustrialZone, Unit, UnitKind, ZoneKind
@@ -16,6 +16,7 @@ __all__ = [
     "Education",
     "EndKind",
     "Enterprise",
+    "EnterpriseTarget",
     "EthnicGroup",
     "IndustrialZone",
     "Introducer",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ._types import Timestamped
+from .enterprise import Enterprise
 from .territory import Unit
 
 
@@ -24,6 +25,9 @@ class Plan(Timestamped, db.Model):
     target: Mapped[int]
     # The unit the plan covers (the province), whose children the targets are split over.
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    # Share of the year's target expected by the end of each month, in per cent
+    # (12 cumulative numbers ending at 100); None means an even pace.
+    monthly_profile: Mapped[list[int] | None] = mapped_column(JSON)
 
     unit: Mapped[Unit] = relationship()
     targets: Mapped[list[UnitTarget]] = relationship(
@@ -45,6 +49,24 @@ class UnitTarget(db.Model):
 
     plan: Mapped[Plan] = relationship(back_populates="targets")
     unit: Mapped[Unit] = relationship()
+
+
+class EnterpriseTarget(db.Model):
+    """An optional target of introductions (milestone 5) for one enterprise in a plan."""
+
+    __tablename__ = "enterprise_target"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "enterprise_id"),
+        CheckConstraint("introductions >= 0", name="introductions_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    introductions: Mapped[int]
+
+    plan: Mapped[Plan] = relationship()
+    enterprise: Mapped[Enterprise] = relationship()
 
 
 class ReportedTotal(Timestamped, db.Model):

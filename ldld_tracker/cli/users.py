@@ -1,26 +1,15 @@
-"""Command-line tasks: reference data, users, demo data (``flask --app ldld_tracker …``)."""
+"""User accounts."""
 
 from __future__ import annotations
 
 import sys
 
 import click
-from flask import Flask
 from sqlalchemy import select
 
-from .errors import OperationRefused
-from .extensions import db
-from .models import Enterprise, Role, Unit
-
-
-@click.command("seed-reference")
-def seed_reference() -> None:
-    """Load or update the territory, ethnic groups, religions and plans from seed_data/."""
-    from .reference import load_reference_data
-
-    counts = load_reference_data()
-    db.session.commit()
-    click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
+from ..errors import OperationRefused
+from ..extensions import db
+from ..models import Enterprise, Role, Unit
 
 
 @click.group("users")
@@ -45,7 +34,7 @@ def create_user_command(
 ) -> None:
     """Create a user; the password is read from a prompt, or from the first line of
     standard input when it is not a terminal."""
-    from .accounts import create_user
+    from ..accounts import create_user
 
     unit_id = enterprise_id = None
     if unit_code:
@@ -70,7 +59,7 @@ def create_user_command(
 @users.command("list")
 def list_users() -> None:
     """List the accounts with their role and scope."""
-    from .models import User
+    from ..models import User
 
     for user in db.session.scalars(select(User).order_by(User.username)):
         scope = user.unit.code if user.unit else (user.enterprise.tax_code if user.enterprise else "")
@@ -78,6 +67,4 @@ def list_users() -> None:
         click.echo(f"{user.username}\t{user.role.value}\t{scope}{state}")
 
 
-def init_app(app: Flask) -> None:
-    app.cli.add_command(seed_reference)
-    app.cli.add_command(users)
+COMMANDS = [users]
