@@ -1,0 +1,65 @@
+"""What every list page shares: search text kept out of URLs, paging, filters.
+
+Free text (names, citizen ID numbers) is personal data and never goes into a URL (nor
+so into access logs): the search box posts, the text is kept in the session per list,
+and the browser is redirected to the list. Filters that carry no personal data (unit,
+enterprise, stage, year, page) stay in the query string so links can be shared.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, redirect, request, session, url_for
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, and_, or_
+
+from .extensions import db
+from .text import clean, fold
+
+SEARCH_KEY = "search"
+
+
+def handle_search_post(list_name: str):
+    """On POST, remember (or clear) the list's search text and redirect to the list."""
+    searches = dict(session.get(SEARCH_KEY, {}))
+    text = clean(request.form.get("q", ""))[:100]
+    if text and "clear" not in request.form:
+        searches[list_name] = text
+    else:
+        searches.pop(list_name, None)
+    session[SEARCH_KEY] = searches
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return redirect(url_for(request.endpoint, **(request.view_args or {}), **args))
+
+
+def search_text(list_name: str) -> str:
+    return session.get(SEARCH_KEY, {}).get(list_name, "")
+
+
+def apply_search(stmt: Select, text: str, name_column, *exact_columns) -> Select:
+    """Accent- and case-insensitive match of every word on ``name_column`` (a folded
+    column), or an exact match on one of ``exact_columns`` (tax code, citizen ID)."""
+    if not text:
+        return stmt
+    words = fold(text).split()
+    name_match = [name_column.contains(word, autoescape=True) for word in words]
+    digits = text.replace(" ", "")
+    exact = [column == digits for column in exact_columns]
+
+    return stmt.where(or_(and_(*name_match), *exact) if exact else and_(*name_match))
+
+
+def page_number() -> int:
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 100000 else 1
+
+
+def paginate(stmt: Select) -> Pagination:
+    """One page of ``stmt``; a page number past the end shows the last page's emptiness,
+    never an error."""
+    return db.paginate(stmt, page=page_number(), per_page=current_app.config["PAGE_SIZE"],
+                       error_out=False, count=True)
+
+
+def int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None

@@ -1,0 +1,1 @@
+"""Operations on enterprises and people: validate, change, audit, flush (never commit)."""

@@ -1,0 +1,87 @@
+"""Creating and changing union members (people), matched across enterprises by citizen ID."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import audit, clock
+from ..errors import OperationRefused
+from ..extensions import db
+from ..models import Person, User
+from ._common import apply_changes, ensure_version
+
+FIELDS = ("full_name", "birth_date", "sex", "ethnic_group_id", "religion_id", "citizen_id",
+          "phone", "enterprise_id", "role_category", "union_joined_on", "education",
+          "qualification", "youth_union_member")
+CITIZEN_ID = re.compile(r"^\d{12}$")
+PHONE = re.compile(r"^\+?[\d .\-]{8,15}$")
+
+
+class DuplicateCitizenId(OperationRefused):
+    """The citizen ID belongs to someone already recorded; ``existing`` is that person."""
+
+    def __init__(self, message: str, existing: Person) -> None:
+        super().__init__(message, field_errors={"citizen_id": message})
+        self.existing = existing
+
+
+def normalise_citizen_id(text: str | None) -> str:
+    return re.sub(r"[\s\-.]", "", text or "")
+
+
+def _validate(values: dict[str, Any], current: Person | None) -> None:
+    errors: dict[str, str] = {}
+    today = clock.today()
+    citizen_id = values.get("citizen_id", current.citizen_id if current else "")
+    if not CITIZEN_ID.match(citizen_id or ""):
+        errors["citizen_id"] = _("A citizen ID (CCCD) has exactly 12 digits.")
+    if not (values.get("full_name") or (current.full_name if current else "")).strip():
+        errors["full_name"] = _("Enter the full name.")
+    birth = values.get("birth_date", current.birth_date if current else None)
+    if birth is None:
+        errors["birth_date"] = _("Enter the date of birth.")
+    elif birth > today or birth < date(today.year - 100, 1, 1):
+        errors["birth_date"] = _("The date of birth is not plausible.")
+    joined = values.get("union_joined_on")
+    if joined is not None and (joined > today or (birth and joined < birth)):
+        errors["union_joined_on"] = _("The date of joining the union must be between the date "
+                                      "of birth and today.")
+    phone = values.get("phone")
+    if phone and not PHONE.match(phone):
+        errors["phone"] = _("Not a valid phone number.")
+    if errors:
+        raise OperationRefused(*errors.values(), field_errors=errors)
+    existing = db.session.scalar(select(Person).where(Person.citizen_id == citizen_id))
+    if existing is not None and existing is not current:
+        raise DuplicateCitizenId(
+            _("The citizen ID %(id)s is already recorded for another person.", id=citizen_id),
+            existing)
+
+
+def create_person(values: dict[str, Any], actor: User) -> Person:
+    """Add a union member; a citizen ID already recorded raises ``DuplicateCitizenId``."""
+    values = {**values, "citizen_id": normalise_citizen_id(values.get("citizen_id"))}
+    _validate(values, None)
+    person = Person(**{k: v for k, v in values.items() if k in FIELDS})
+    db.session.add(person)
+    db.session.flush()
+    audit.record(actor, "person.create", person, {
+        k: [None, v] for k, v in audit.snapshot(person, FIELDS).items() if v not in (None, "")})
+    return person
+
+
+def update_person(person: Person, values: dict[str, Any], actor: User,
+                  expected_version: int | None = None) -> dict[str, list[Any]]:
+    """Change a person; moving to another enterprise keeps the one dossier."""
+    ensure_version(person, expected_version)
+    if "citizen_id" in values:
+        values = {**values, "citizen_id": normalise_citizen_id(values["citizen_id"])}
+    _validate(values, person)
+    action = ("person.move" if values.get("enterprise_id") not in (None, person.enterprise_id)
+              else "person.update")
+    return apply_changes(person, values, FIELDS, actor, action)
