@@ -9,7 +9,7 @@ enterprise, stage, year, page) stay in the query string so links can be shared.
 from __future__ import annotations
 
 from flask import current_app, redirect, request, session, url_for
-from flask_sqlalchemy.pagination import Pagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import Select, and_, or_
 
 from .extensions import db
@@ -58,6 +58,21 @@ def paginate(stmt: Select) -> Pagination:
     never an error."""
     return db.paginate(stmt, page=page_number(), per_page=current_app.config["PAGE_SIZE"],
                        error_out=False, count=True)
+
+
+class RowPagination(SelectPagination):
+    """A page of whole result rows (an object plus computed columns such as a stage or a
+    count), where ``db.paginate`` would keep only the first column."""
+
+    def _query_items(self) -> list:
+        stmt = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(stmt).all())
+
+
+def paginate_rows(stmt: Select) -> Pagination:
+    """Like ``paginate`` for a select of several columns: items are rows."""
+    return RowPagination(select=stmt, session=db.session(), page=page_number(),
+                         per_page=current_app.config["PAGE_SIZE"], error_out=False, count=True)
 
 
 def int_arg(name: str) -> int | None:
