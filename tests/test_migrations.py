@@ -1,0 +1,39 @@
+"""The committed migrations build exactly the models' schema, and undo it, on the database
+under test (SQLite by default, PostgreSQL in the second run)."""
+
+from __future__ import annotations
+
+import os
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+
+from ldld_tracker import create_app
+from ldld_tracker.extensions import db
+
+
+def _fresh_app(tmp_path):
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    return app
+
+
+def test_migrations_upgrade_from_empty_to_the_models_schema_and_downgrade_back(tmp_path):
+    app = _fresh_app(tmp_path)
+    with app.app_context():
+        upgrade()
+        tables = set(inspect(db.engine).get_table_names())
+        assert set(db.metadata.tables) <= tables
+        with db.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        assert differences == []
+
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        db.engine.dispose()
