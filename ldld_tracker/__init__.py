@@ -31,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.check_production_settings(app)
     db.init_app(app)
     database.configure(app)
+    security.check_no_demo_data(app)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)

@@ -15,13 +15,34 @@ CSP = (
 )
 
 
+def is_production() -> bool:
+    return os.environ.get("LDLD_ENV") == "production"
+
+
 def check_production_settings(app: Flask) -> None:
-    """In production (``LDLD_ENV=production``) refuse to start with the default secret key."""
-    if os.environ.get("LDLD_ENV") != "production":
+    """In production (``LDLD_ENV=production``) refuse to start with the default secret key;
+    cookies are then sent over HTTPS only."""
+    if not is_production():
         return
-    if app.config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None):
-        raise RuntimeError("LDLD_ENV=production needs its own SECRET_KEY in the environment.")
+    if app.config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None) or len(app.config["SECRET_KEY"]) < 24:
+        raise RuntimeError("LDLD_ENV=production needs its own SECRET_KEY (24+ characters).")
     app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+
+
+def check_no_demo_data(app: Flask) -> None:
+    """In production refuse to start on a database holding the demo data and its accounts."""
+    if not is_production():
+        return
+    from sqlalchemy import inspect
+
+    from .extensions import db
+    from .models import Setting
+
+    with app.app_context():
+        if "setting" in inspect(db.engine).get_table_names() and Setting.get("demo_data") == "1":
+            raise RuntimeError("LDLD_ENV=production: this database holds demo data and demo "
+                               "accounts. Use a database without them.")
+        db.session.remove()
 
 
 def _headers(response: Response) -> Response:
