@@ -52,6 +52,17 @@ def unit_clause(user: User) -> ColumnElement[bool]:
         Enterprise.id == user.enterprise_id).scalar_subquery()
 
 
+def unit_totals_clause(user: User) -> ColumnElement[bool]:
+    """The condition on ``Unit`` that keeps the units whose own totals (target split,
+    reported totals) the user may see: an enterprise officer sees their enterprise's
+    figures, not the whole unit's."""
+    if user.role in READ_ALL:
+        return true()
+    if user.role is Role.DISTRICT:
+        return Unit.id == user.unit_id
+    return false()
+
+
 def enterprises(user: User) -> Select:
     return select(Enterprise).where(enterprise_clause(user))
 
