@@ -32,7 +32,7 @@ def format_number(value: float | int | None, digits: int = 0) -> str:
     if value is None:
         return ""
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=get_locale())
+    return format_decimal(value, format=pattern)  # in the request's locale
 
 
 def init_app(app: Flask) -> None:
