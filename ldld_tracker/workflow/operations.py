@@ -148,6 +148,32 @@ def reopen_dossier(dossier: Dossier, actor: User, reason: str) -> None:
     db.session.flush()
 
 
+SETTINGS_FIELDS = ("party_cell", "cell_is_grassroots", "age_exception_ref", "note")
+
+
+def update_dossier_settings(dossier: Dossier, values: dict[str, object], actor: User) -> None:
+    """Change the dossier's own settings (party cell, whether it is the grassroots
+    organisation, the over-60 consent, a note), audited. Whether there is a committee step
+    cannot change once recorded steps depend on the answer."""
+    grassroots = bool(values.get("cell_is_grassroots", dossier.cell_is_grassroots))
+    if grassroots and not dossier.cell_is_grassroots and dossier.committee_resolved_on:
+        raise OperationRefused(_(
+            "A grassroots committee resolution is recorded: remove it before marking the party "
+            "cell as the grassroots organisation."))
+    if not grassroots and dossier.cell_is_grassroots and dossier.admitted_on:
+        raise OperationRefused(_(
+            "The admission was recorded without a committee resolution: remove it before "
+            "adding a committee step."))
+    before = audit.snapshot(dossier, SETTINGS_FIELDS)
+    for name in SETTINGS_FIELDS:
+        if name in values:
+            setattr(dossier, name, values[name])
+    changes = audit.changes_between(before, audit.snapshot(dossier, SETTINGS_FIELDS))
+    if changes:
+        audit.record(actor, "dossier.settings", dossier, changes)
+    db.session.flush()
+
+
 def _ensure_may_record(milestone: Milestone, actor: User) -> None:
     if actor.role not in milestone.recorded_by:
         raise OperationRefused(_("Your role cannot record “%(step)s”.", step=milestone.label))
