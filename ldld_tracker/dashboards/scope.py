@@ -1,0 +1,104 @@
+"""Which plan, which day, which units and people: the scoped building blocks every
+dashboard query starts from (each function here is at most one query)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, Select, and_, case, or_, select
+from werkzeug.exceptions import NotFound
+
+from .. import access, clock
+from ..extensions import db
+from ..models import Enterprise, Person, Plan, ReportedTotal, Unit, User
+from ..workflow import counting
+from .figures import PlanInfo
+
+
+class PlanNotFound(NotFound):
+    description = _l("There is no plan for this year.")
+
+
+class UnitNotFound(NotFound):
+    description = _l("Not found. It does not exist, or it is outside your area.")
+
+
+def _plan_info(plan: Plan) -> PlanInfo:
+    return PlanInfo(plan.id, plan.year, plan.number, plan.issuing_body, plan.issued_on,
+                    plan.target, plan.unit_id, list(plan.monthly_profile or []) or None)
+
+
+def plans() -> list[PlanInfo]:
+    """Every plan, latest year first (for the year selector). One query."""
+    return [_plan_info(p) for p in db.session.scalars(select(Plan).order_by(Plan.year.desc()))]
+
+
+def plan_for_year(year: int) -> PlanInfo:
+    """The plan of ``year``, or ``PlanNotFound`` (a 404). One query."""
+    plan = db.session.scalar(select(Plan).where(Plan.year == year))
+    if plan is None:
+        raise PlanNotFound()
+    return _plan_info(plan)
+
+
+def default_as_of(year: int) -> date:
+    """Today for the current year, 31 December for a year that has ended."""
+    return min(clock.today(), date(year, 12, 31))
+
+
+def territory_clause(plan: PlanInfo) -> ColumnElement[bool]:
+    """The condition on ``Unit`` for the units a plan reports by."""
+    start, end = counting.year_bounds(plan.year)
+    return and_(
+        Unit.parent_id == plan.unit_id,
+        or_(Unit.valid_from.is_(None), Unit.valid_from <= end),
+        or_(Unit.valid_to.is_(None), Unit.valid_to >= start),
+    )
+
+
+def people_base(user: User, plan: PlanInfo, unit_id: int | None = None) -> Select:
+    """``select()`` from Person joined to its enterprise and unit, in the user's scope and
+    the plan's territory (one unit when ``unit_id`` is given). Callers add columns."""
+    stmt = (
+        select()
+        .select_from(Person)
+        .join(Enterprise, Person.enterprise_id == Enterprise.id)
+        .join(Unit, Enterprise.unit_id == Unit.id)
+        .where(access.people_clause(user), territory_clause(plan))
+    )
+    if unit_id is not None:
+        stmt = stmt.where(Unit.id == unit_id)
+    return stmt
+
+
+def reported_base(user: User, plan: PlanInfo, as_of: date, unit_id: int | None = None) -> Select:
+    """``select()`` from the reported totals that count on ``as_of`` (months ended),
+    for the units whose totals the user may see."""
+    stmt = (
+        select()
+        .select_from(ReportedTotal)
+        .join(Unit, ReportedTotal.unit_id == Unit.id)
+        .where(
+            ReportedTotal.year == plan.year,
+            ReportedTotal.month <= counting.reported_months(plan.year, as_of),
+            access.unit_totals_clause(user),
+            territory_clause(plan),
+        )
+    )
+    if unit_id is not None:
+        stmt = stmt.where(Unit.id == unit_id)
+    return stmt
+
+
+def find_unit(user: User, plan: PlanInfo, code: str) -> Unit:
+    """A unit of the plan's territory in the user's scope, by code; else ``UnitNotFound``."""
+    unit = db.session.scalar(
+        select(Unit).where(Unit.code == code, access.unit_clause(user), territory_clause(plan)))
+    if unit is None:
+        raise UnitNotFound()
+    return unit
+
+
+def flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return case((condition, 1), else_=0)
