@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import current_app, redirect, request, session, url_for
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import Select, and_, literal, or_
 
 from .extensions import db
 from .text import clean, fold
@@ -37,11 +37,15 @@ def search_text(list_name: str) -> str:
 
 def apply_search(stmt: Select, text: str, name_column, *exact_columns) -> Select:
     """Accent- and case-insensitive match of every word on ``name_column`` (a folded
-    column), or an exact match on one of ``exact_columns`` (tax code, citizen ID)."""
+    column), or an exact match on one of ``exact_columns`` (tax code, citizen ID).
+
+    Each typed word must start a word of the name ("an" finds "Nguyễn Văn An" and "Lê Thị
+    Anh", not everyone called "Văn"), so a full name finds that person and few others."""
     if not text:
         return stmt
     words = fold(text).split()
-    name_match = [name_column.contains(word, autoescape=True) for word in words]
+    padded = literal(" ") + name_column
+    name_match = [padded.contains(" " + word, autoescape=True) for word in words]
     digits = text.replace(" ", "")
     exact = [column == digits for column in exact_columns]
 
