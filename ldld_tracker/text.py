@@ -28,15 +28,17 @@ _MODIFIED = {
 # ... and the tones, in the order Vietnamese dictionaries use.
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _SPACES = re.compile(r"\s+")
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+# Zero-width and direction marks pasted from web pages and chat apps: dropped, not spaced.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def clean(text: str | None) -> str:
     """NFC-normalise, drop invisible and control characters, collapse white space."""
     if text is None:
         return ""
-    text = unicodedata.normalize("NFC", str(text))
-    text = _INVISIBLE.sub("", text)
+    # Marks are dropped before composing: one between a letter and its accents would
+    # otherwise keep them apart.
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", str(text)))
     text = "".join(ch if ch.isprintable() or ch.isspace() else " " for ch in text)
     return _SPACES.sub(" ", text).strip()
 
