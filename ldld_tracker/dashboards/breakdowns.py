@@ -1,0 +1,141 @@
+"""Who was admitted and introduced: women, ethnic minorities, believers, the young, the
+plan's categories, enterprise ownership and industrial zone (tracked people only; the
+reported totals carry their own women and ethnic-minority counts, shown beside them)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, case, extract, func, or_
+
+from ..extensions import db
+from ..models import Dossier, Enterprise, EthnicGroup, IndustrialZone, Ownership, Person, RoleCategory, Sex
+from ..workflow import counting
+from ..workflow.rules import rule_values
+from .figures import Progress
+from .scope import flag, people_base
+
+ROLE_LABELS = {
+    RoleCategory.WORKER: _l("Workers"),
+    RoleCategory.MANAGER: _l("Managers"),
+    RoleCategory.UNION_OFFICER: _l("Trade-union officers"),
+    RoleCategory.YOUTH_OFFICER: _l("Youth Union officers"),
+    RoleCategory.BUSINESS_OWNER: _l("Business owners"),
+}
+OWNERSHIP_LABELS = {
+    Ownership.STATE: _l("State-owned"),
+    Ownership.FOREIGN: _l("Foreign-invested"),
+    Ownership.PRIVATE: _l("Private"),
+    Ownership.COOPERATIVE: _l("Cooperatives"),
+}
+
+
+@dataclass
+class Line:
+    label: object
+    admitted: int = 0
+    introduced: int = 0
+
+
+@dataclass
+class Breakdown:
+    key: str
+    title: object
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class Breakdowns:
+    admitted: int
+    introduced: int
+    groups: list[Breakdown]
+    reported_admitted: int
+    reported_women: int
+    reported_ethnic_minority: int
+
+
+def _ymd(column) -> ColumnElement[int]:
+    return (extract("year", column) * 10000 + extract("month", column) * 100
+            + extract("day", column))
+
+
+def _younger_than(years: int, on) -> ColumnElement[int]:
+    """1 when the person is under ``years`` full years old on the date column ``on``."""
+    return case((_ymd(on) - _ymd(Person.birth_date) < years * 10000, 1), else_=0)
+
+
+def breakdowns(user, progress: Progress) -> Breakdowns:
+    """The breakdowns of ``progress``'s plan and scope, in one grouped query."""
+    plan, as_of = progress.plan, progress.as_of
+    unit_id = progress.unit.unit_id if progress.unit else None
+    admitted = counting.admitted_in_year(plan.year, as_of)
+    introduced = counting.introduced_in_year(plan.year, as_of)
+    young = rule_values().young_age_years
+    inner = (
+        people_base(user, plan, unit_id)
+        .join(Dossier, Dossier.person_id == Person.id)
+        .join(EthnicGroup, Person.ethnic_group_id == EthnicGroup.id)
+        .outerjoin(IndustrialZone, Enterprise.zone_id == IndustrialZone.id)
+        .add_columns(
+            Person.sex.label("sex"),
+            EthnicGroup.is_minority.label("minority"),
+            case((Person.religion_id.is_not(None), 1), else_=0).label("believer"),
+            _younger_than(young, Dossier.admitted_on).label("young_a"),
+            _younger_than(young, Dossier.introduced_on).label("young_i"),
+            Person.role_category.label("role"),
+            Enterprise.ownership.label("ownership"),
+            IndustrialZone.name.label("zone"),
+            flag(admitted).label("a"),
+            flag(introduced).label("i"),
+        )
+        .where(or_(admitted, introduced))
+        .subquery()
+    )
+    keys = [inner.c.sex, inner.c.minority, inner.c.believer, inner.c.young_a, inner.c.young_i,
+            inner.c.role, inner.c.ownership, inner.c.zone]
+    stmt = db.select(*keys, func.sum(inner.c.a), func.sum(inner.c.i)).group_by(*keys)
+
+    totals: dict[str, dict[object, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    all_a = all_i = 0
+    for sex, minority, believer, young_a, young_i, role, ownership, zone, a, i in \
+            db.session.execute(stmt):
+        a, i = int(a or 0), int(i or 0)
+        all_a, all_i = all_a + a, all_i + i
+        for key, value in (("women", sex == Sex.FEMALE), ("minority", bool(minority)),
+                           ("believer", bool(believer))):
+            if value:
+                totals[key][True][0] += a
+                totals[key][True][1] += i
+        if young_a:
+            totals["young"][True][0] += a
+        if young_i:
+            totals["young"][True][1] += i
+        for key, value in (("role", role), ("ownership", ownership), ("zone", zone)):
+            totals[key][value][0] += a
+            totals[key][value][1] += i
+
+    def people(key: str, label: object) -> Line:
+        return Line(label, *totals[key][True])
+
+    groups = [
+        Breakdown("people", _l("People"), [
+            people("women", _l("Women")),
+            people("minority", _l("Ethnic minorities")),
+            people("believer", _l("Religious believers")),
+            people("young", _l("Under %(years)s", years=young)),
+        ]),
+        Breakdown("role", _l("The plan's categories"),
+                  [Line(label, *totals["role"][role]) for role, label in ROLE_LABELS.items()]),
+        Breakdown("ownership", _l("Enterprise ownership"),
+                  [Line(label, *totals["ownership"][o]) for o, label in OWNERSHIP_LABELS.items()]),
+        Breakdown("zone", _l("Industrial zone or cluster"),
+                  [Line(zone, *counts) for zone, counts in sorted(
+                      totals["zone"].items(), key=lambda item: (item[0] is None, item[0] or ""))
+                   if zone is not None]
+                  + [Line(_l("Outside industrial zones"), *totals["zone"][None])]),
+    ]
+    total = progress.total
+    return Breakdowns(all_a, all_i, groups, total.admitted_reported, total.reported_women,
+                      total.reported_ethnic_minority)

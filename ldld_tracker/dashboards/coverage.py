@@ -1,0 +1,114 @@
+"""Where the unions are not yet finding candidates: enterprises with a union where nobody
+was identified this year, and enterprises with a union but no party organisation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, func, or_, select
+
+from .. import access
+from ..extensions import db
+from ..models import Dossier, Enterprise, Person, Unit
+from ..workflow import counting
+from .figures import Progress
+from .scope import flag, territory_clause
+
+LIST_LIMIT = 300
+
+
+@dataclass
+class UnitCoverage:
+    unit_id: int
+    code: str
+    name: str
+    with_union: int = 0
+    nobody_identified: int = 0
+    no_party_org: int = 0
+
+
+@dataclass
+class Gap:
+    enterprise_id: int
+    tax_code: str
+    name: str
+    unit_id: int
+    unit_name: str
+    workforce: int | None
+    nobody_identified: bool
+    no_party_org: bool
+
+
+@dataclass
+class Coverage:
+    units: list[UnitCoverage]
+    gaps: list[Gap] = field(default_factory=list)
+    gaps_total: int = 0
+    limit: int = LIST_LIMIT
+
+    @property
+    def total(self) -> UnitCoverage:
+        total = UnitCoverage(0, "", "")
+        for row in self.units:
+            total.with_union += row.with_union
+            total.nobody_identified += row.nobody_identified
+            total.no_party_org += row.no_party_org
+        return total
+
+
+def _per_enterprise(user, progress: Progress, as_of: date):
+    """One row per enterprise with a union on ``as_of``: how many were identified in the
+    year, and whether it has a party organisation."""
+    plan = progress.plan
+    stmt = (
+        select(
+            Enterprise.id.label("enterprise_id"), Enterprise.tax_code, Enterprise.name,
+            Enterprise.sort_name, Enterprise.workforce, Unit.id.label("unit_id"),
+            Unit.code.label("unit_code"), Unit.name.label("unit_name"),
+            flag(and_(Enterprise.has_party_org,
+                      or_(Enterprise.party_org_since.is_(None),
+                          Enterprise.party_org_since <= as_of))).label("party_org"),
+            func.coalesce(func.sum(flag(counting.reached_in_year("identified", plan.year, as_of))),
+                          0).label("identified"),
+        )
+        .select_from(Enterprise)
+        .join(Unit, Enterprise.unit_id == Unit.id)
+        .outerjoin(Person, Person.enterprise_id == Enterprise.id)
+        .outerjoin(Dossier, Dossier.person_id == Person.id)
+        .where(access.enterprise_clause(user), territory_clause(plan),
+               Enterprise.union_founded_on.is_not(None), Enterprise.union_founded_on <= as_of)
+        .group_by(Enterprise.id, Enterprise.tax_code, Enterprise.name, Enterprise.sort_name,
+                  Enterprise.workforce, Unit.id, Unit.code, Unit.name, Enterprise.has_party_org,
+                  Enterprise.party_org_since)
+    )
+    if progress.unit is not None:
+        stmt = stmt.where(Unit.id == progress.unit.unit_id)
+    return stmt.subquery()
+
+
+def coverage(user, progress: Progress) -> Coverage:
+    """Counts per unit and the list of enterprises with a gap (at most ``LIST_LIMIT``).
+    Two queries."""
+    per = _per_enterprise(user, progress, progress.as_of)
+    nobody = per.c.identified == 0
+    no_org = per.c.party_org == 0
+    summary = select(
+        per.c.unit_id, per.c.unit_code, per.c.unit_name, func.count(),
+        func.sum(flag(nobody)), func.sum(flag(no_org)),
+    ).group_by(per.c.unit_id, per.c.unit_code, per.c.unit_name).order_by(per.c.unit_code)
+    units = [UnitCoverage(r[0], r[1], r[2], int(r[3]), int(r[4] or 0), int(r[5] or 0))
+             for r in db.session.execute(summary)]
+    listing = (
+        select(per, func.count().over().label("total"))
+        .where(or_(nobody, no_org))
+        .order_by(per.c.unit_code, per.c.sort_name)
+        .limit(LIST_LIMIT)
+    )
+    result = Coverage(units)
+    for row in db.session.execute(listing):
+        result.gaps_total = row.total
+        result.gaps.append(Gap(row.enterprise_id, row.tax_code, row.name, row.unit_id,
+                               row.unit_name, row.workforce, row.identified == 0,
+                               row.party_org == 0))
+    return result
