@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 
 from ldld_tracker import create_app
 from ldld_tracker.extensions import db
@@ -12,9 +14,20 @@ from ldld_tracker.reference import load_reference_data
 from . import factories
 
 
+class FreshRequestClient(FlaskClient):
+    """Each request starts with an empty ``g``, as on a real server. (The fixture keeps one
+    app context pushed so tests can use the database; requests would otherwise share its
+    ``g`` and, with it, Flask-Login's cached user.)"""
+
+    def open(self, *args, **kwargs):
+        g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app():
     app = create_app({"FIXED_TODAY": "2020-12-15"})
+    app.test_client_class = FreshRequestClient
     with app.app_context():
         db.create_all()
         load_reference_data()
