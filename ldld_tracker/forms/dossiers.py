@@ -234,5 +234,7 @@ class SettingsForm(FlaskForm):
     note = CleanStringField(_l("Note"), validators=[Length(max=1000)])
 
     def values(self) -> dict[str, Any]:
-        return {name: self[name].data for name in ("party_cell", "cell_is_grassroots",
-                                                    "age_exception_ref", "note")}
+        """The settings as the operation takes them (a text left out of the post is "")."""
+        texts = {name: self[name].data or "" for name in ("party_cell", "age_exception_ref",
+                                                           "note")}
+        return {**texts, "cell_is_grassroots": self.cell_is_grassroots.data}
