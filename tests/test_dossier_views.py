@@ -3,6 +3,7 @@ nothing, warnings that save, corrections, scope and roles, conflicts and the lis
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -397,6 +398,29 @@ def test_search_finds_without_accents_and_keeps_the_text_out_of_the_url(client, 
     assert "Nguyễn Văn An" in page and "Trần Văn Bình" not in page
     cleared = client.post("/dossiers/", data={"q": "", "clear": "1"})
     assert "Trần Văn Bình" in client.get(cleared.headers["Location"]).get_data(as_text=True)
+
+
+def test_search_by_citizen_id_keeps_it_out_of_the_url(client, officer):
+    wanted = _dossier(full_name="Nguyễn Văn An")
+    _dossier(full_name="Trần Văn Bình")
+    citizen_id = wanted.person.citizen_id
+    response = client.post("/dossiers/?stage=introduced", data={"q": citizen_id})
+    assert citizen_id not in response.headers["Location"]
+    assert "stage=introduced" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Nguyễn Văn An" in page and "Trần Văn Bình" not in page
+    assert citizen_id not in page.split('id="q"')[0]
+
+
+def test_the_list_is_paged_and_page_links_keep_the_filters(client, officer, app):
+    for n in range(app.config["PAGE_SIZE"] + 1):
+        _dossier(full_name=f"Phan Văn Số {n:02d}")
+    first = client.get("/dossiers/?stage=introduced").get_data(as_text=True)
+    assert first.count("Phan Văn Số") == app.config["PAGE_SIZE"]
+    links = re.findall(r'href="([^"]*page=2[^"]*)"', first)
+    assert links and all("stage=introduced" in link for link in links)
+    second = client.get("/dossiers/?stage=introduced&page=2").get_data(as_text=True)
+    assert second.count("Phan Văn Số") == 1
 
 
 def test_the_list_is_in_vietnamese_name_order(client, officer):
