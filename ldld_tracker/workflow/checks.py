@@ -108,8 +108,13 @@ def _check_details(milestone: Milestone, entry: MilestoneEntry) -> list[Finding]
         Finding("details", _("“%(step)s”: this field is required: %(field)s.",
                              step=milestone.label, field=_field_label(name)))
         for name in milestone.required_details
-        if entry.details.get(name) in (None, "")
+        if _blank(entry.details.get(name))
     ]
+
+
+def _blank(value: object) -> bool:
+    """Nothing given: None, or text of spaces only (imports pass cell values as they are)."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _field_label(name: str) -> str:
@@ -126,7 +131,7 @@ def _field_label(name: str) -> str:
 
 def _check_introduced(dossier: Dossier, entry: MilestoneEntry, rules: RuleValues) -> list[Finding]:
     findings = []
-    with_union = bool(entry.details.get("introduction_resolution_no"))
+    with_union = not _blank(entry.details.get("introduction_resolution_no"))
     needed = (rules.official_introducers_with_union if with_union
               else rules.official_introducers_alone)
     official = [i for i in entry.introducers if i.is_official_member]

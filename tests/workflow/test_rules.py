@@ -408,3 +408,19 @@ def test_admission_deadline_names_the_due_date(app):
 def test_recorded_on_reads_the_milestones_date_column(app):
     assert recorded_on(dossier_through("applied"), "applied") == PATH["applied"]
     assert recorded_on(dossier_through("applied"), "verified") is None
+
+
+# --- Blank details (imports pass cell values as they are) -------------------------------
+
+def test_a_blank_resolution_number_is_no_union_resolution(via):
+    dossier = ready_to_introduce()
+    step = entry("introduced", INTRODUCED_ON, {"introduction_resolution_no": "   "}, [introducer()])
+    assert_refused(via, dossier, step, attempt(via, dossier, step), "introducers")
+
+
+@pytest.mark.parametrize(("code", "name"), [("trained", "certificate_no"),
+                                            ("admitted", "admission_decision_no")])
+def test_a_blank_required_detail_is_missing(via, code, name):
+    dossier = dossier_with([c for c in PATH if MILESTONE_BY_CODE[c].number < MILESTONE_BY_CODE[code].number])
+    step = entry(code, details={name: "  "})
+    assert_refused(via, dossier, step, attempt(via, dossier, step), "details")
