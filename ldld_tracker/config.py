@@ -50,3 +50,5 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     PAGE_SIZE = 20
+    # Hashing stays real but cheap: scrypt's deliberate slowness would dominate the suite.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

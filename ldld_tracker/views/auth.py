@@ -85,7 +85,8 @@ def password():
             form.current.errors.append(refused.messages[0])
         else:
             db.session.commit()
-            login_user(current_user)  # the session version changed: stay signed in here
+            # The session version changed: sign in again here so only other sessions end.
+            login_user(current_user._get_current_object())
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)
