@@ -1,0 +1,146 @@
+"""The JSON API: the dashboards' figures for other systems, behind the same session login,
+with its OpenAPI description written by hand next to the view it describes.
+
+Without login: 401 JSON (the login manager answers so under /api/). A unit outside the
+user's scope or a year without a plan: 404 JSON. A malformed year or day: 400 JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user, login_required
+
+from .. import access
+from ..dashboards import queries
+from ..dashboards.period import BadPeriod, choose
+from ..dashboards.queries import CURRENT_CODES, MILESTONE_CODES
+from ..models import Role
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _counts(codes: tuple[str, ...], description: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {code: {"type": "integer", "minimum": 0} for code in codes},
+        "required": list(codes),
+    }
+
+
+def _figures(extra: dict[str, Any], target_description: str) -> dict[str, Any]:
+    properties = {
+        **extra,
+        "target": {"type": "integer", "nullable": True, "description": target_description},
+        "admitted": {"type": "integer", "description": "admitted_tracked + admitted_reported"},
+        "admitted_tracked": {"type": "integer",
+                             "description": "Admission decisions (milestone 8) dated in the year, "
+                                            "tracked person by person."},
+        "admitted_reported": {"type": "integer",
+                              "description": "Admissions reported as monthly totals (months "
+                                             "ended by as_of); 0 for an enterprise."},
+        "introduced": {"type": "integer",
+                       "description": "Introduced by the union (milestone 5) in the year."},
+        "reached": {"$ref": "#/components/schemas/Reached"},
+        "current": {"$ref": "#/components/schemas/Current"},
+    }
+    return {"type": "object", "properties": properties, "required": list(properties)}
+
+
+def openapi_document() -> dict[str, Any]:
+    """The document served at ``/api/v1/openapi.json``."""
+    error = {"description": "Error", "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "ldld_tracker API",
+            "version": "1",
+            "description": "Progress of party-member development from the trade unions of "
+                           "Đắk Lắk's enterprises toward the year's plan. Sign in with the "
+                           "application's session (the same login as the pages); every figure "
+                           "is limited to the signed-in user's area.",
+        },
+        "servers": [{"url": "/"}],
+        "paths": {
+            "/api/v1/progress": {
+                "get": {
+                    "summary": "Progress toward the target of a year's plan",
+                    "operationId": "getProgress",
+                    "parameters": [
+                        {"name": "year", "in": "query", "required": False,
+                         "description": "The plan's year (default: the current year's plan).",
+                         "schema": {"type": "integer", "example": 2020}},
+                        {"name": "district", "in": "query", "required": False,
+                         "description": "A unit's code: its figures and its enterprises.",
+                         "schema": {"type": "string", "example": "643"}},
+                        {"name": "as_of", "in": "query", "required": False,
+                         "description": "Count only what is dated on or before this day "
+                                        "(default: today, or 31 December of a past year).",
+                         "schema": {"type": "string", "format": "date"}},
+                    ],
+                    "responses": {
+                        "200": {"description": "The figures", "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/Progress"}}}},
+                        "400": error, "401": error, "403": error, "404": error,
+                    },
+                }
+            }
+        },
+        "components": {
+            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "session"}},
+            "schemas": {
+                "Error": {"type": "object", "properties": {
+                    "error": {"type": "string"}, "status": {"type": "integer"}}},
+                "Reached": _counts(MILESTONE_CODES, "Milestone code -> dossiers that reached it "
+                                                    "with a date in the year (up to as_of)."),
+                "Current": _counts(CURRENT_CODES, "Stage code (or off-path end) -> dossiers at "
+                                                  "that stage on as_of."),
+                "Figures": _figures({}, "The target (the plan's for the whole province)."),
+                "District": _figures({"code": {"type": "string"}, "name": {"type": "string"}},
+                                     "The unit's share of the target, if set."),
+                "Enterprise": _figures(
+                    {"tax_code": {"type": "string"}, "name": {"type": "string"}},
+                    "The enterprise's optional target of introductions."),
+                "Progress": {
+                    "type": "object",
+                    "required": ["year", "as_of", "plan", "total", "districts"],
+                    "properties": {
+                        "year": {"type": "integer"},
+                        "as_of": {"type": "string", "format": "date"},
+                        "plan": {"type": "object", "properties": {
+                            "number": {"type": "string"}, "target": {"type": "integer"}}},
+                        "total": {"$ref": "#/components/schemas/Figures"},
+                        "districts": {"type": "array",
+                                      "items": {"$ref": "#/components/schemas/District"}},
+                        "enterprises": {"type": "array",
+                                        "description": "Only with the district parameter.",
+                                        "items": {"$ref": "#/components/schemas/Enterprise"}},
+                    },
+                },
+            },
+        },
+        "security": [{"session": []}],
+    }
+
+
+@bp.get("/progress")
+@access.roles_required(Role.BOARD, Role.DISTRICT, Role.ENTERPRISE)
+def progress():
+    """``?year=2020[&district=643][&as_of=YYYY-MM-DD]``: progress toward the plan's target."""
+    try:
+        period = choose(queries.plans(), request.args.get("year"), request.args.get("as_of"))
+    except BadPeriod as error:
+        return jsonify({"error": str(error), "status": 400}), 400
+    district = request.args.get("district", "").strip()[:16] or None
+    result = queries.progress(current_user, period.year, period.as_of, district)
+    return jsonify(result.as_json())
+
+
+@bp.get("/openapi.json")
+@login_required
+def openapi():
+    """The OpenAPI description of this API."""
+    return jsonify(openapi_document())

@@ -1,0 +1,140 @@
+"""Progress pages: the province at a glance, by district, one district's enterprises, the
+funnel, admissions over time, breakdowns, coverage, and what is due or stuck.
+
+Every page takes ``year``, ``as_of`` (and, to narrow to one unit, ``unit``: its code) from
+the query string, calls the dashboard queries (a fixed number of SQL queries) and renders.
+A unit outside the user's scope answers 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_login import current_user
+
+from .. import access
+from ..dashboards import breakdowns as breakdown_queries
+from ..dashboards import coverage as coverage_queries
+from ..dashboards import due as due_queries
+from ..dashboards import pace, queries
+from ..dashboards import timeline as timeline_queries
+from ..dashboards.period import BadPeriod, Period, choose
+from ..models import Role
+from ..workflow.rules import END_CODES, STAGE_CODES, rule_values, stage_label
+
+bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
+
+VIEWERS = (Role.BOARD, Role.DISTRICT, Role.ENTERPRISE)
+PAGES = ("overview", "districts", "funnel", "timeline", "breakdowns", "coverage", "due")
+
+
+def _endpoint_url(endpoint: str, **values: Any) -> str | None:
+    """A link to another feature's page, or None while that feature is not installed."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
+
+
+@bp.context_processor
+def dashboard_helpers() -> dict[str, Any]:
+    return {"stage_label": stage_label, "STAGE_CODES": STAGE_CODES, "END_CODES": END_CODES,
+            "endpoint_url": _endpoint_url, "PAGES": PAGES}
+
+
+def _period() -> Period:
+    try:
+        return choose(queries.plans(), request.args.get("year"), request.args.get("as_of"))
+    except BadPeriod as error:
+        abort(400, str(error))
+
+
+def _unit_code() -> str | None:
+    """The unit the page is narrowed to (an enterprise officer: always their own)."""
+    if current_user.role is Role.ENTERPRISE:
+        return current_user.enterprise.unit.code
+    code = request.args.get("unit", "").strip()
+    return code[:16] or None
+
+
+def _page(template: str, build: Callable[[queries.Progress], dict[str, Any]] | None = None,
+          unit_code: str | None = None) -> str:
+    """Render a dashboard page: the period, the progress of the scope (narrowed to a unit
+    if asked) and whatever ``build`` adds."""
+    period = _period()
+    progress = queries.progress(current_user, period.year, period.as_of,
+                                unit_code if unit_code is not None else _unit_code())
+    extra = build(progress) if build else {}
+    args = {"year": period.year, "as_of": period.as_of.isoformat()}
+    api_args = dict(args)
+    if progress.unit is not None and current_user.role is not Role.ENTERPRISE:
+        args["unit"] = api_args["district"] = progress.unit.code
+    return render_template(template, period=period, progress=progress, args=args,
+                           api_args=api_args, **extra)
+
+
+@bp.route("/")
+@access.roles_required(*VIEWERS)
+def overview():
+    """The province (a district officer: their unit; an enterprise officer: their
+    enterprise) against the target, with the pace and the forecast."""
+    return _page("dashboards/overview.html", lambda progress: {"pace": {
+        "even": pace.expected(progress.total.target, progress.year, progress.as_of),
+        "profile": progress.total.expected if progress.plan.monthly_profile else None,
+    }})
+
+
+@bp.route("/districts")
+@access.roles_required(*VIEWERS)
+def districts():
+    """One row per unit: target, admitted (tracked, reported), introduced, stages, pace."""
+    return _page("dashboards/districts.html")
+
+
+@bp.route("/district/<code>")
+@access.roles_required(*VIEWERS)
+def district(code: str):
+    """One unit's enterprises, with links to each enterprise and its dossiers."""
+    return _page("dashboards/district.html", unit_code=code)
+
+
+@bp.route("/funnel")
+@access.roles_required(*VIEWERS)
+def funnel():
+    """Dossiers reaching each milestone this year, and how many are at each stage now."""
+    return _page("dashboards/funnel.html")
+
+
+@bp.route("/timeline")
+@access.roles_required(*VIEWERS)
+def timeline():
+    """Cumulative admissions by month against the target's trajectory."""
+    return _page("dashboards/timeline.html",
+                 lambda progress: {"months": timeline_queries.monthly(current_user, progress)})
+
+
+@bp.route("/breakdowns")
+@access.roles_required(*VIEWERS)
+def breakdowns():
+    """Admitted and introduced by sex, ethnicity, religion, age, category, ownership, zone."""
+    return _page("dashboards/breakdowns.html", lambda progress: {
+        "result": breakdown_queries.breakdowns(current_user, progress),
+        "rule_years": rule_values().young_age_years})
+
+
+@bp.route("/coverage")
+@access.roles_required(*VIEWERS)
+def coverage():
+    """Enterprises with a union where nobody was identified, or without a party organisation."""
+    return _page("dashboards/coverage.html", lambda progress: {
+        "result": coverage_queries.coverage(current_user, progress)})
+
+
+@bp.route("/due")
+@access.roles_required(*VIEWERS)
+def due():
+    """Ceremonies, recognitions, certificates and decisions due; dossiers stuck; medians."""
+    return _page("dashboards/due.html", lambda progress: {
+        "result": due_queries.due_and_stuck(current_user, progress),
+        "waiting_stages": due_queries.WAITING_STAGES})
