@@ -18,8 +18,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# Compile the catalogues when there are any (none until the Vietnamese one is written).
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d ldld_tracker/translations -f -q 2>/dev/null || $(BIN)/pybabel compile -d ldld_tracker/translations -q
+	@if ls ldld_tracker/translations/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel -q compile --use-fuzzy -d ldld_tracker/translations; \
+	else \
+		echo "No translation catalogues yet: nothing to compile."; \
+	fi
 
 setup: $(VENV)/.installed translations
 	$(FLASK) db upgrade

@@ -19,7 +19,13 @@ def seed_demo(if_empty: bool, seed: int | None) -> None:
     from ..demo import DEFAULT_SEED, DEMO_PASSWORD, DEMO_USERS
     from ..demo import seed_demo as load
     from ..demo.seed import has_enterprises
+    from ..security import is_production
 
+    if is_production():
+        if if_empty:
+            click.echo("LDLD_ENV=production: demo data not loaded.")
+            return
+        raise click.ClickException("LDLD_ENV=production: demo data is never loaded in production.")
     if if_empty and has_enterprises():
         click.echo("The database already holds enterprises: demo data not loaded.")
         return
