@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from ldld_tracker.errors import OperationRefused, RuleViolation
 from ldld_tracker.extensions import db
-from ldld_tracker.models import AuditEntry, Dossier, EndKind, Role
+from ldld_tracker.models import AuditEntry, Dossier, EndKind, Introducer, Role
 from ldld_tracker.workflow.checks import recorded_on
 from ldld_tracker.workflow.operations import (
     end_dossier,
@@ -224,6 +224,7 @@ def test_correcting_the_introduction_replaces_its_introducers():
                                     introducers=new), actor, TODAY, reason="two members")
     db.session.flush()
     assert [i.full_name for i in dossier.introducers] == ["Lê Thị Mới", "Phạm Văn Hai"]
+    assert db.session.scalar(select(func.count()).select_from(Introducer)) == 2  # old row deleted
     assert audit_entries(dossier)[-1].changes["introducers"] == [
         ["Trần Văn Giới"], ["Lê Thị Mới", "Phạm Văn Hai"]]
 
