@@ -1,19 +1,18 @@
-"""Signing in and out, with failed attempts counted in the database (shared by all workers)."""
+"""User accounts: loading the signed-in user, creating and administering accounts.
+
+Signing in itself (with the throttling of failed attempts) is in ``signin``."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from . import audit
+from . import audit, signin
 from .errors import OperationRefused
 from .extensions import db, login_manager
 from .models import Enterprise, Role, Unit, User
-
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
 
 
 @login_manager.user_loader
@@ -26,36 +25,6 @@ def load_user(session_id: str) -> User | None:
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or str(user.session_version) != version:
         return None
-    return user
-
-
-def authenticate(username: str, password: str) -> User:
-    """The user for these credentials, or ``OperationRefused`` with the same message for an
-    unknown name and a wrong password. Five failures lock the account for 15 minutes."""
-    now = datetime.now(UTC)
-    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
-    refused = OperationRefused(_("Wrong username or password."))
-    if user is None:
-        audit.record(None, "login.failed", None, {"reason": "unknown"})
-        raise refused
-    locked_until = user.locked_until
-    if locked_until is not None and locked_until.tzinfo is None:
-        locked_until = locked_until.replace(tzinfo=UTC)
-    if locked_until and locked_until > now:
-        audit.record(user, "login.locked", user)
-        raise OperationRefused(_("Too many failed attempts: try again in %(minutes)s minutes.",
-                                 minutes=LOCK_MINUTES))
-    if not user.active or not user.check_password(password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
-        audit.record(user, "login.failed", user)
-        raise refused
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    audit.record(user, "login", user)
     return user
 
 
@@ -161,6 +130,7 @@ def reset_password(user: User, new: str, actor: User) -> None:
     user.set_password(new)
     user.failed_logins = 0
     user.locked_until = None
+    signin.clear_name_lock(user.username)
     audit.record(actor, "password.reset", user)
     db.session.flush()
 
@@ -181,5 +151,6 @@ def unlock_user(user: User, actor: User) -> None:
         raise OperationRefused(_("This account is not locked."))
     user.failed_logins = 0
     user.locked_until = None
+    signin.clear_name_lock(user.username)
     audit.record(actor, "user.unlock", user)
     db.session.flush()

@@ -45,3 +45,18 @@ def test_production_cookies_are_secure_httponly_and_samesite_lax(monkeypatch, tm
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_the_audit_log_refuses_updates_and_deletes_in_the_database(app):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    from ldld_tracker import audit
+
+    audit.record(None, "test.entry")
+    db.session.commit()
+    for statement in ("UPDATE audit_entry SET action = 'forged'", "DELETE FROM audit_entry"):
+        with pytest.raises(DatabaseError, match="append-only"):
+            db.session.execute(text(statement))
+        db.session.rollback()
+    assert db.session.execute(text("SELECT action FROM audit_entry")).scalars().all() == ["test.entry"]

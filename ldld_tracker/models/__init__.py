@@ -8,6 +8,7 @@ from .plan import EnterpriseTarget, Plan, ReportedTotal, UnitTarget
 from .reference import EthnicGroup, Religion
 from .setting import Setting
 from .territory import IndustrialZone, Unit, UnitKind, ZoneKind
+from .throttle import LoginThrottle
 from .user import Role, User
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "EnterpriseTarget",
     "EthnicGroup",
     "IndustrialZone",
+    "LoginThrottle",
     "Introducer",
     "Ownership",
     "Person",

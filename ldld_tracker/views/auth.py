@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import accounts
+from .. import accounts, signin
 from ..access import wants_json
 from ..errors import OperationRefused
 from ..extensions import db, login_manager
@@ -45,7 +45,8 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.username.data, form.password.data)
+            user = signin.authenticate(form.username.data, form.password.data,
+                                       request.remote_addr)
         except OperationRefused as refused:
             db.session.commit()  # keep the failed-attempt count and the audit entry
             flash(refused.messages[0], "danger")
