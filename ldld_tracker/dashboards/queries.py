@@ -37,6 +37,7 @@ from .scope import (
     flag,
     people_base,
     plan_for_year,
+    plan_info,
     plans,
     reported_base,
     territory_clause,
@@ -45,7 +46,7 @@ from .scope import (
 __all__ = [
     "CURRENT_CODES", "MILESTONE_CODES", "EnterpriseFigures", "Figures", "PlanInfo", "PlanNotFound",
     "Progress", "UnitFigures", "UnitNotFound", "default_as_of", "find_unit", "people_base",
-    "plan_for_year", "plans", "progress", "reported_base", "territory_clause",
+    "plan_for_year", "plan_info", "plans", "progress", "reported_base", "territory_clause",
 ]
 
 

@@ -24,14 +24,15 @@ class UnitNotFound(NotFound):
     description = _l("Not found. It does not exist, or it is outside your area.")
 
 
-def _plan_info(plan: Plan) -> PlanInfo:
+def plan_info(plan: Plan) -> PlanInfo:
+    """A loaded plan as the plain ``PlanInfo`` the queries take."""
     return PlanInfo(plan.id, plan.year, plan.number, plan.issuing_body, plan.issued_on,
                     plan.target, plan.unit_id, list(plan.monthly_profile or []) or None)
 
 
 def plans() -> list[PlanInfo]:
     """Every plan, latest year first (for the year selector). One query."""
-    return [_plan_info(p) for p in db.session.scalars(select(Plan).order_by(Plan.year.desc()))]
+    return [plan_info(p) for p in db.session.scalars(select(Plan).order_by(Plan.year.desc()))]
 
 
 def plan_for_year(year: int) -> PlanInfo:
@@ -39,7 +40,7 @@ def plan_for_year(year: int) -> PlanInfo:
     plan = db.session.scalar(select(Plan).where(Plan.year == year))
     if plan is None:
         raise PlanNotFound()
-    return _plan_info(plan)
+    return plan_info(plan)
 
 
 def default_as_of(year: int) -> date:

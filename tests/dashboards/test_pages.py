@@ -1,0 +1,127 @@
+"""The progress pages: they render with their tables, keep to the user's scope, and
+carry no inline script."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from ldld_tracker.models import Role
+
+from .. import factories
+from .helpers import admitted, populate, reported
+
+PAGES = ["/dashboards/", "/dashboards/districts", "/dashboards/district/643",
+         "/dashboards/funnel", "/dashboards/timeline", "/dashboards/breakdowns",
+         "/dashboards/coverage", "/dashboards/due"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_renders_for_the_board_without_inline_scripts(client, login_as, url):
+    login_as(Role.BOARD)
+    populate(1)
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert all('src="' in tag for tag in re.findall(r"<script[^>]*>", html))
+    assert "style=" not in html
+    for canvas in re.findall(r"<canvas[^>]*>", html):
+        table_id = re.search(r'data-table="([^"]+)"', canvas).group(1)
+        assert f'id="{table_id}"' in html
+
+
+def test_overview_shows_tracked_reported_and_the_target(client, login_as):
+    login_as(Role.BOARD)
+    admitted(date(2020, 2, 3))
+    reported("644", 1, 1234)
+    html = client.get("/dashboards/?year=2020&as_of=2020-06-30&lang=en").get_data(as_text=True)
+    assert "1,235" in html or "1.235" in html
+    assert "1,234" in html or "1.234" in html
+    assert "3,500" in html or "3.500" in html
+    assert 'max="3500"' in html
+
+
+def test_by_district_lists_every_unit_with_its_link(client, login_as):
+    login_as(Role.BOARD)
+    html = client.get("/dashboards/districts?year=2020").get_data(as_text=True)
+    assert "/dashboards/district/643" in html and "/dashboards/district/657" in html
+    assert "Huyện Cư Kuin" in html
+
+
+def test_district_page_lists_its_enterprises_with_links_to_them_and_their_dossiers(client, login_as):
+    login_as(Role.BOARD)
+    ent = factories.enterprise("645", name="Công ty Cao su Ea H'leo")
+    other = factories.enterprise("643", name="Công ty Ở Thành Phố")
+    admitted(date(2020, 3, 3), ent)
+    html = client.get("/dashboards/district/645?year=2020").get_data(as_text=True)
+    assert "Công ty Cao su Ea H&#39;leo" in html
+    assert other.name not in html
+    if "enterprises.detail" in client.application.view_functions:
+        assert f"/enterprises/{ent.id}" in html
+    if "dossiers.index" in client.application.view_functions:
+        assert f"enterprise={ent.id}" in html
+
+
+def test_a_district_user_sees_only_their_district_and_gets_404_for_another(client, login_as):
+    login_as(Role.DISTRICT, unit=factories.unit("644"))
+    admitted(date(2020, 3, 3), factories.enterprise("643", name="Công ty Khác Huyện"))
+    html = client.get("/dashboards/districts").get_data(as_text=True)
+    assert "Thị xã Buôn Hồ" in html and "Thành phố Buôn Ma Thuột" not in html
+    assert client.get("/dashboards/district/644").status_code == 200
+    assert client.get("/dashboards/district/643").status_code == 404
+    assert client.get("/dashboards/funnel?unit=643").status_code == 404
+    assert "Công ty Khác Huyện" not in client.get("/dashboards/due").get_data(as_text=True)
+
+
+def test_an_enterprise_user_sees_their_enterprise_on_the_overview(client, login_as):
+    mine = factories.enterprise("643", name="Công ty Của Tôi")
+    login_as(Role.ENTERPRISE, enterprise=mine)
+    factories.enterprise("643", name="Công ty Hàng Xóm")
+    html = client.get("/dashboards/").get_data(as_text=True)
+    assert "Công ty Của Tôi" in html and "Công ty Hàng Xóm" not in html
+    assert "Công ty Hàng Xóm" not in client.get("/dashboards/district/643").get_data(as_text=True)
+    assert client.get("/dashboards/district/644").status_code == 404
+
+
+def test_pages_require_login_and_refuse_the_admin(client, login_as):
+    assert client.get("/dashboards/").status_code == 302
+    login_as(Role.ADMIN)
+    assert client.get("/dashboards/").status_code == 403
+
+
+def test_a_bad_as_of_is_a_400_and_a_year_without_plan_a_404(client, login_as):
+    login_as(Role.BOARD)
+    assert client.get("/dashboards/?as_of=31/02/2020").status_code == 400
+    assert client.get("/dashboards/?year=2031").status_code == 404
+    assert client.get("/dashboards/?as_of=30/06/2020").status_code == 200
+
+
+def test_past_year_defaults_to_31_december(app, client, login_as):
+    from ldld_tracker.dashboards.period import choose
+    from ldld_tracker.dashboards.queries import plans
+
+    app.config["FIXED_TODAY"] = "2021-03-01"
+    assert choose(plans(), "2020", None).as_of == date(2020, 12, 31)
+    assert choose(plans(), None, None).year == 2020
+
+
+def test_due_page_lists_an_overdue_ceremony_and_a_certificate_about_to_expire(client, login_as):
+    login_as(Role.BOARD)
+    late = admitted(date(2020, 9, 1), factories.enterprise(), full_name="Y Bih Niê")
+    del late
+    expiring = factories.dossier(factories.person(full_name="H'Hen Mlô"),
+                                 trained_on=date(2016, 1, 10), certificate_no="C1")
+    del expiring
+    html = client.get("/dashboards/due?as_of=2020-12-15").get_data(as_text=True)
+    assert "Y Bih Niê" in html and "H&#39;Hen Mlô" in html
+
+
+def test_coverage_lists_an_enterprise_where_nobody_was_identified(client, login_as):
+    login_as(Role.BOARD)
+    factories.enterprise("647", name="Công ty Chưa Phát Hiện")
+    busy = factories.enterprise("647", name="Công ty Đã Phát Hiện", has_party_org=True)
+    factories.dossier(factories.person(busy), identified_on=date(2020, 2, 2))
+    html = client.get("/dashboards/coverage?unit=647").get_data(as_text=True)
+    assert "Công ty Chưa Phát Hiện" in html and "Công ty Đã Phát Hiện" not in html
