@@ -109,11 +109,9 @@ def test_past_year_defaults_to_31_december(app, client, login_as):
 
 def test_due_page_lists_an_overdue_ceremony_and_a_certificate_about_to_expire(client, login_as):
     login_as(Role.BOARD)
-    late = admitted(date(2020, 9, 1), factories.enterprise(), full_name="Y Bih Niê")
-    del late
-    expiring = factories.dossier(factories.person(full_name="H'Hen Mlô"),
-                                 trained_on=date(2016, 1, 10), certificate_no="C1")
-    del expiring
+    admitted(date(2020, 9, 1), factories.enterprise(), full_name="Y Bih Niê")
+    factories.dossier(factories.person(full_name="H'Hen Mlô"), trained_on=date(2016, 1, 10),
+                      certificate_no="C1")
     html = client.get("/dashboards/due?as_of=2020-12-15").get_data(as_text=True)
     assert "Y Bih Niê" in html and "H&#39;Hen Mlô" in html
 
