@@ -275,6 +275,17 @@ def test_new_member_form_offers_only_enterprises_in_scope(client, login):
     assert page.count("<option") > 54  # the 54 ethnic groups are offered
 
 
+def test_add_a_member_from_an_enterprises_page_preselects_it(client, login):
+    company = factories.enterprise(name="Công ty Chọn Sẵn")
+    factories.enterprise(name="Công ty Khác Nữa")
+    login(Role.DISTRICT, unit=factories.unit("643"))
+    page = client.get(f"/enterprises/{company.id}").get_data(as_text=True)
+    assert f"/members/new?enterprise={company.id}" in page
+    page = client.get(f"/members/new?enterprise={company.id}").get_data(as_text=True)
+    assert f'selected value="{company.id}">Công ty Chọn Sẵn' in page
+    assert client.get("/members/new?enterprise=abc").status_code == 200
+
+
 def test_district_cannot_put_a_member_in_another_units_enterprise(client, login):
     other = factories.enterprise("651")
     login(Role.DISTRICT, unit=factories.unit("643"))

@@ -135,6 +135,8 @@ def _form(form_class: type[PersonForm], obj: Person | None = None) -> PersonForm
     form = form_class(obj=obj)
     if current_user.enterprise_id is not None:
         del form.enterprise_id
+    elif obj is None and not form.is_submitted():
+        form.enterprise_id.data = listing.int_arg("enterprise")  # "Add a member" on its page
     form.fill_choices(current_user)
     return form
 
