@@ -13,8 +13,12 @@ import unicodedata
 
 # Vietnamese alphabet, with the Latin letters it lacks (f j w z) in their Latin places.
 ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
-_LETTER_CODE = {letter: chr(0x30 + i) for i, letter in enumerate(ALPHABET)}
-_DIGIT_CODE = {str(d): chr(0x23 + d) for d in range(10)}  # below the letters, above '"'
+# Codes compare in this order: part separator "!" < word separator '"' < tones (#..()
+# < digits (0..9) < letters (A..). A shorter word therefore sorts before a longer one
+# ("An" < "Anh"), whatever its tone.
+_PART_SEP, _WORD_SEP = "!", '"'
+_LETTER_CODE = {letter: chr(0x41 + i) for i, letter in enumerate(ALPHABET)}
+_DIGIT_CODE = {str(d): chr(0x30 + d) for d in range(10)}
 # Combining marks that make a new letter (ă â ê ô ơ ư) ...
 _MODIFIERS = {"\u0306": "breve", "\u0302": "circumflex", "\u031b": "horn"}
 _MODIFIED = {
@@ -47,7 +51,8 @@ def fold(text: str | None) -> str:
     """Lower-case, accent-free form used for search: "Nguyễn Văn Đạt" -> "nguyen van dat"."""
     decomposed = unicodedata.normalize("NFD", clean(text).lower())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.replace("đ", "d")
+    # "Ð" (U+00D0, Icelandic eth) is often typed for "Đ"; both fold to "d".
+    return stripped.replace("đ", "d").replace("ð", "d")
 
 
 def person_name(text: str | None) -> str:
@@ -58,15 +63,15 @@ def person_name(text: str | None) -> str:
     return name
 
 
-def _word_key(word: str) -> tuple[str, str]:
-    """Letters and tone of one word as two strings of sortable codes."""
+def _word_key(word: str) -> str:
+    """One syllable: its letters, then its tone (dictionary order, syllable by syllable)."""
     letters: list[str] = []
     tone = 0
     for ch in unicodedata.normalize("NFD", word.lower()):
         if ch in _TONES:
             tone = _TONES[ch]
-        elif ch in _MODIFIERS and letters:
-            base = ALPHABET[ord(letters[-1]) - 0x30] if letters[-1] >= "0" else ""
+        elif ch in _MODIFIERS and letters and letters[-1] >= "A":
+            base = ALPHABET[ord(letters[-1]) - 0x41]
             modified = _MODIFIED.get((base, _MODIFIERS[ch]))
             if modified:
                 letters[-1] = _LETTER_CODE[modified]
@@ -74,32 +79,28 @@ def _word_key(word: str) -> tuple[str, str]:
             letters.append(_LETTER_CODE[ch])
         elif ch in _DIGIT_CODE:
             letters.append(_DIGIT_CODE[ch])
-    return "".join(letters), str(tone)
+    return "".join(letters) + chr(0x23 + tone)
 
 
-def _words_key(words: list[str]) -> tuple[str, str]:
-    keys = [_word_key(w) for w in words]
-    return '"'.join(k[0] for k in keys), "".join(k[1] for k in keys)
+def _words_key(words: list[str]) -> str:
+    return _WORD_SEP.join(_word_key(w) for w in words if w)
 
 
 def name_sort_key(full_name: str | None) -> str:
     """Sort key for official lists: given name (last word) first, then the rest.
 
-    Within each part letters compare first (a < ă < â < b … đ after d), then tones
-    (none, huyền, hỏi, ngã, sắc, nặng).
+    Syllable by syllable, as in a dictionary: the letters of a syllable first (a < ă < â
+    < b … d < đ), then its tone (none, huyền, hỏi, ngã, sắc, nặng), then the next syllable.
     """
     words = clean(full_name).split(" ")
-    if not words or words == [""]:
+    if words == [""]:
         return ""
-    given_letters, given_tones = _words_key(words[-1:])
-    rest_letters, rest_tones = _words_key(words[:-1])
-    return "!".join((given_letters, given_tones, rest_letters, rest_tones))
+    return _words_key(words[-1:]) + _PART_SEP + _words_key(words[:-1])
 
 
 def text_sort_key(text: str | None) -> str:
-    """Sort key for other Vietnamese text (enterprise names), word by word in order."""
-    letters, tones = _words_key(clean(text).split(" "))
-    return f"{letters}!{tones}"
+    """Sort key for other Vietnamese text (enterprise names), syllable by syllable in order."""
+    return _words_key(clean(text).split(" "))
 
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")

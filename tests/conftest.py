@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+
 import pytest
 from flask import g
 from flask.testing import FlaskClient
+from sqlalchemy import inspect, text
+from sqlalchemy.pool import StaticPool
 
 from ldld_tracker import create_app
 from ldld_tracker.extensions import db
@@ -24,17 +29,58 @@ class FreshRequestClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+_sqlite_image: bytes | None = None
+
+
+def _sqlite_template() -> bytes:
+    """The schema and reference data, built once per run as a SQLite image that every test
+    gets a private in-memory copy of (much faster than creating tables per test)."""
+    global _sqlite_image
+    if _sqlite_image is None:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        with app.app_context():
+            db.create_all()
+            load_reference_data()
+            db.session.commit()
+            _sqlite_image = db.engine.raw_connection().driver_connection.serialize()
+            db.session.remove()
+            db.engine.dispose()
+    return _sqlite_image
+
+
+def _sqlite_copy_options() -> dict:
+    image = _sqlite_template()
+
+    def connect() -> sqlite3.Connection:
+        connection = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.deserialize(image)
+        return connection
+
+    return {"creator": connect, "poolclass": StaticPool, "hide_parameters": True}
+
+
 @pytest.fixture
 def app():
-    app = create_app({"FIXED_TODAY": "2020-12-15"})
+    """A fresh database per test: a copy of the SQLite image, or on PostgreSQL (the second
+    run, ``TEST_DATABASE_URL``) the shared schema emptied after each test."""
+    on_postgres = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
+    config = {"FIXED_TODAY": "2020-12-15"}
+    if not on_postgres:
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = _sqlite_copy_options()
+    app = create_app(config)
     app.test_client_class = FreshRequestClient
     with app.app_context():
-        db.create_all()
-        load_reference_data()
-        db.session.commit()
+        if on_postgres:
+            if not inspect(db.engine).has_table("audit_entry"):
+                db.create_all()
+            load_reference_data()
+            db.session.commit()
         yield app
         db.session.remove()
-        db.drop_all()
+        if on_postgres:
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
 
 

@@ -96,8 +96,8 @@ def test_person_name_cleans_and_capitalises_names_typed_in_one_case(raw, expecte
 
 # --- name_sort_key ----------------------------------------------------------------------
 
-def ordered(names: list[str]) -> list[str]:
-    return sorted(names, key=name_sort_key)
+def ordered(names: list[str], key=name_sort_key) -> list[str]:
+    return sorted(names, key=key)
 
 
 @pytest.mark.parametrize(
@@ -133,10 +133,13 @@ def test_name_sort_key_follows_vietnamese_alphabetical_order(expected):
     assert ordered(expected[1:] + expected[:1]) == expected
 
 
-def test_within_a_part_letters_compare_before_tones():
-    """The module's reading of "tone marks after letters" for several words: the letters of
-    the whole part first, then the tones (so "Bà Ba" < "Ba Bê")."""
-    assert ordered(["Ba Bê An", "Bà Ba An"]) == ["Bà Ba An", "Ba Bê An"]
+def test_within_a_part_syllables_compare_one_by_one_as_in_a_dictionary():
+    """Letters then tone of the first syllable decide before the next syllable is read
+    (so "Ba Bê" < "Bà Ba": "Ba" < "Bà"), and a shorter syllable comes first ("Án" < "Anh")."""
+    assert ordered(["Bà Ba An", "Ba Bê An"]) == ["Ba Bê An", "Bà Ba An"]
+    assert ordered(["Lê Anh", "Lê Án"]) == ["Lê Án", "Lê Anh"]
+    assert ordered(["Công ty Ánh Dương", "Công ty Anh Đào"], key=text_sort_key) == [
+        "Công ty Anh Đào", "Công ty Ánh Dương"]
 
 
 def test_name_sort_key_ignores_case_spacing_and_normalisation():

@@ -105,6 +105,8 @@ def end_dossier(
 ) -> None:
     """Close a dossier off the path (withdrawn, not admitted, removed) with date and reason."""
     end = END_BY_CODE[kind.value]
+    if actor.role not in end.recorded_by:
+        raise OperationRefused(_("Your role cannot record “%(step)s”.", step=end.label))
     problems = []
     if dossier.end_kind is not None:
         problems.append(_("This dossier is already closed."))
@@ -137,6 +139,9 @@ def end_dossier(
 
 def reopen_dossier(dossier: Dossier, actor: User, reason: str) -> None:
     """Undo an off-path end recorded by mistake (the end stays in the audit log)."""
+    if dossier.end_kind is not None and actor.role not in END_BY_CODE[dossier.end_kind.value].recorded_by:
+        raise OperationRefused(_("Your role cannot record “%(step)s”.",
+                                 step=END_BY_CODE[dossier.end_kind.value].label))
     if dossier.end_kind is None:
         raise OperationRefused(_("This dossier is not closed."))
     if not reason.strip():

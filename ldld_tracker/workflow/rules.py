@@ -71,6 +71,7 @@ class End:
     label: object
     after: str | None
     before: str
+    recorded_by: frozenset[Role] = OFFICERS
 
 
 ENDS: tuple[End, ...] = (

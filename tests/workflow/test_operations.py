@@ -386,3 +386,27 @@ def test_open_dossier_creates_one_audited_dossier_per_person():
     with pytest.raises(OperationRefused):
         open_dossier(person, actor)
     assert db.session.scalar(select(func.count()).select_from(Dossier)) == 1
+
+
+def test_only_officers_may_end_or_reopen_a_dossier(app):
+    from datetime import date
+
+    import pytest
+
+    from ldld_tracker.errors import OperationRefused
+    from ldld_tracker.models import EndKind, Role
+    from ldld_tracker.workflow import operations
+    from tests import factories
+
+    dossier = factories.dossier(identified_on=date(2020, 3, 1))
+    board = factories.user(Role.BOARD)
+    with pytest.raises(OperationRefused):
+        operations.end_dossier(dossier, EndKind.WITHDRAWN, date(2020, 5, 1), "left", board,
+                               date(2020, 12, 15))
+    assert dossier.end_kind is None
+    officer = factories.user(Role.DISTRICT, unit_obj=factories.unit("643"))
+    operations.end_dossier(dossier, EndKind.WITHDRAWN, date(2020, 5, 1), "left", officer,
+                           date(2020, 12, 15))
+    with pytest.raises(OperationRefused):
+        operations.reopen_dossier(dossier, board, "mistake")
+    assert dossier.end_kind is EndKind.WITHDRAWN
