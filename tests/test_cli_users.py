@@ -77,11 +77,15 @@ def test_scope_that_does_not_match_the_role_is_refused(runner, args, message):
     assert stored("mismatch") is None
 
 
-def test_board_user_given_a_unit_is_stored_without_scope(runner):
-    result = create(runner, "board2", "--role", "board", "--unit", "643")
-    assert result.exit_code == 0
-    user = stored("board2")
-    assert user.unit is None and user.enterprise is None
+@pytest.mark.parametrize(("args", "message"), [
+    (("--role", "board", "--unit", "643"), "only for a district officer"),
+    (("--role", "district", "--unit", "643", "--enterprise", "6000000001"),
+     "only for an enterprise officer"),
+])
+def test_a_scope_option_the_role_does_not_take_is_refused_not_dropped(runner, args, message):
+    result = create(runner, "board2", *args)
+    assert result.exit_code == 1 and message in result.output
+    assert stored("board2") is None
 
 
 def test_short_password_is_refused(runner):

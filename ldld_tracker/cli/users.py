@@ -36,6 +36,10 @@ def create_user_command(
     standard input when it is not a terminal."""
     from ..accounts import create_user
 
+    if unit_code and role != Role.DISTRICT.value:
+        raise click.ClickException("--unit is only for a district officer (--role district).")
+    if tax_code and role != Role.ENTERPRISE.value:
+        raise click.ClickException("--enterprise is only for an enterprise officer (--role enterprise).")
     unit_id = enterprise_id = None
     if unit_code:
         unit_id = db.session.scalar(select(Unit.id).where(Unit.code == unit_code))
