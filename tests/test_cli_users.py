@@ -69,7 +69,7 @@ def test_duplicate_username_is_refused_whatever_the_case(runner):
 @pytest.mark.parametrize("args, message", [
     (("--role", "district"), "needs a unit"),
     (("--role", "enterprise"), "needs an enterprise"),
-    (("--role", "enterprise", "--unit", "643"), "needs an enterprise"),
+    (("--role", "enterprise", "--unit", "643"), "only for a district officer"),
 ])
 def test_scope_that_does_not_match_the_role_is_refused(runner, args, message):
     result = create(runner, "mismatch", *args)
