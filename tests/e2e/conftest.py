@@ -143,11 +143,21 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def _is_error(page, message) -> bool:
+    """A console error, except Chromium's note that the page itself came with an error status
+    (a refused form answers 422, a page outside one's scope 404: that is the app working).
+    A script, style or image that fails to load is still an error."""
+    if message.type != "error":
+        return False
+    status_note = message.text.startswith("Failed to load resource: the server responded with")
+    return not (status_note and message.location.get("url") == page.url)
+
+
 def _new_page(request, browser, viewport):
     context = browser.new_context(viewport=viewport, locale="vi-VN", accept_downloads=True)
     page = context.new_page()
     errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("console", lambda m: errors.append(m.text) if _is_error(page, m) else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.console_errors = errors
     yield page
@@ -177,3 +187,11 @@ def sign_in(page, live_server: LiveServer, username: str) -> None:
     page.get_by_label("Mật khẩu").or_(page.get_by_label("Password")).fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+@pytest.fixture(scope="session")
+def world(live_server):
+    """Enterprises and one account per role shared by the journeys (tests/e2e/world.py)."""
+    from .world import build_world
+
+    return build_world(live_server)
