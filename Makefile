@@ -6,8 +6,9 @@ FLASK := $(BIN)/flask --app ldld_tracker
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
+BABEL_KEYWORDS := -k _ -k _l -k gettext -k lazy_gettext -k ngettext:1,2 -k lazy_ngettext:1,2
 
-.PHONY: run test lint bench load setup translations clean
+.PHONY: run test lint bench load setup translations translations-update clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,13 +19,22 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Compile the catalogues when there are any (none until the Vietnamese one is written).
+# Compile the catalogues (.mo files are not committed). Fuzzy entries are left out: a guessed
+# translation is never shown. A broken .po stops the build.
 translations: $(VENV)/.installed
 	@if ls ldld_tracker/translations/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel -q compile --use-fuzzy -d ldld_tracker/translations; \
+		$(BIN)/python -m ldld_tracker.catalogues; \
 	else \
 		echo "No translation catalogues yet: nothing to compile."; \
 	fi
+
+# After adding or changing strings: extract every msgid into messages.pot and merge it into
+# the vi and en catalogues; then translate the new entries (tests/test_i18n.py lists them).
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg $(BABEL_KEYWORDS) --add-location=file --sort-by-file \
+		--project=ldld_tracker -o ldld_tracker/translations/messages.pot .
+	$(BIN)/pybabel -q update -i ldld_tracker/translations/messages.pot -d ldld_tracker/translations \
+		--ignore-pot-creation-date
 
 setup: $(VENV)/.installed translations
 	$(FLASK) db upgrade
