@@ -60,11 +60,13 @@ class World:
             db.session.commit()
             return person.id
 
-    def dossier_ready_for_cell(self, enterprise_id: int | None = None, **values) -> int:
-        """A dossier with milestones 1-5 recorded in 2020; returns its id."""
+    def dossier_ready_for_cell(self, enterprise_id: int | None = None,
+                               person: dict | None = None, **values) -> int:
+        """A dossier with milestones 1-5 recorded in 2020 (``person``: the member's values,
+        ``values``: the dossier's); returns its id."""
         with self.app.app_context():
-            person = _person(enterprise_id or self.enterprise_id)
-            dossier = Dossier(person=person, **_ready_for_cell(values))
+            member = _person(enterprise_id or self.enterprise_id, **(person or {}))
+            dossier = Dossier(person=member, **_ready_for_cell(values))
             db.session.add(dossier)
             db.session.commit()
             return dossier.id
