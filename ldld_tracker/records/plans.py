@@ -195,7 +195,7 @@ def enterprise_targets(plan: Plan, enterprise_ids: list[int]) -> dict[int, int]:
     rows = db.session.execute(select(EnterpriseTarget.enterprise_id, EnterpriseTarget.introductions)
                               .where(EnterpriseTarget.plan_id == plan.id,
                                      EnterpriseTarget.enterprise_id.in_(enterprise_ids)))
-    return dict(rows.tuples().all())
+    return {enterprise_id: target for enterprise_id, target in rows}
 
 
 def set_enterprise_targets(plan: Plan, raw: dict[int, Any], allowed: list[Enterprise],
