@@ -50,5 +50,10 @@ lint: $(VENV)/.installed
 test: $(VENV)/.installed translations lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Bounded load test on 127.0.0.1: SQLite, then PostgreSQL where installed; stops by itself.
+# Not part of `make test`. Shorter: make load LOAD_ARGS="--seconds 20 --users 10".
+load: $(VENV)/.installed translations
+	$(BIN)/python scripts/load.py $(LOAD_ARGS)
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
