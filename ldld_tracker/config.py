@@ -36,6 +36,10 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    # Reverse proxies (nginx) in front of the app that set X-Forwarded-For/-Proto. 0: the
+    # headers are ignored (anyone can send them); set it to 1 behind one nginx, so that
+    # sign-in throttling counts failures per client address, not for the proxy as a whole.
+    TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
     # Overrides of the Party-rule values in ``workflow.rules`` (name -> value), if a
     # regulation changes before the code does.
     RULE_OVERRIDES: dict = {}
