@@ -34,7 +34,7 @@ translations-update: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg $(BABEL_KEYWORDS) --add-location=file --sort-by-file \
 		--project=ldld_tracker -o ldld_tracker/translations/messages.pot .
 	$(BIN)/pybabel -q update -i ldld_tracker/translations/messages.pot -d ldld_tracker/translations \
-		--ignore-pot-creation-date
+		--ignore-pot-creation-date --ignore-obsolete
 
 setup: $(VENV)/.installed translations
 	$(FLASK) db upgrade

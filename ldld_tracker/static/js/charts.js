@@ -51,6 +51,7 @@
       type: type,
       data: { labels: labels, datasets: datasets },
       options: {
+        locale: document.documentElement.lang || "vi", // 3.500 in Vietnamese, 3,500 in English
         animation: false,
         maintainAspectRatio: false,
         indexAxis: horizontal ? "y" : "x",
