@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import access, clock
 from ..errors import OperationRefused
@@ -80,9 +81,10 @@ class DossierRows(RowHandler):
         else:
             status = "changed" if update_person(person, values, self.actor) else "unchanged"
         details = {key: v[key] for key in DOSSIER_FIELDS if key in v}
-        dossier = person.dossier
+        dossier = None if status == "new" else person.dossier
         if dossier is None:
             dossier = open_dossier(person, self.actor, **details)
+            set_committed_value(dossier, "introducers", [])  # new: nothing to load
             status = "new" if status == "new" else "changed"
         elif apply_changes(dossier, details, DOSSIER_FIELDS, self.actor, "dossier.update"):
             status = "changed"

@@ -205,8 +205,14 @@ class ReportSheet:
         self.last_data_row = self._append(cells)
         return self.last_data_row
 
+    def add_line(self, *cells: tuple[object, str] | None) -> int:
+        """Append a row outside the table (a note, a summary): (value, style) pairs, None
+        for an empty cell. Text is neutralised like the table's."""
+        return self._append([self.styles.cell(self.ws, neutralise(c[0]), c[1]) if c else None
+                             for c in cells])
+
     def add_total_row(self, label: str, label_column: int, sum_styles: tuple[str, ...] = ("int",),
-                      formulas: dict[int, str] | None = None) -> int:
+                      formulas: dict[int, object] | None = None) -> int:
         """Append the totals row: every column whose style is in ``sum_styles`` sums the
         data rows with a formula (so an official who edits a row sees the total follow)."""
         first, last = self.first_data_row, self.last_data_row
