@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -70,6 +70,18 @@ class World:
             db.session.add(dossier)
             db.session.commit()
             return dossier.id
+
+    def record_admission(self, dossier_id: int, on: date, decision_no: str) -> None:
+        """Record the cell, committee and admission of a dossier ready for the cell, as a
+        district officer would have (straight into the database)."""
+        with self.app.app_context():
+            dossier = self.dossier(dossier_id)
+            dossier.cell_resolved_on, dossier.cell_votes_for, dossier.cell_members = (
+                on - timedelta(days=20), 9, 10)
+            dossier.committee_resolved_on, dossier.committee_votes_for = on - timedelta(days=10), 5
+            dossier.committee_members = 6
+            dossier.admitted_on, dossier.admission_decision_no = on, decision_no
+            db.session.commit()
 
 
 def _person(enterprise_id: int, **values) -> Person:
