@@ -70,7 +70,7 @@ def build_world() -> World:
                    "066191000111", "Ê-đê", "Tin Lành")
     sibling = _side("643", "Công ty Gỗ Bên Cạnh", "6400000002", "Lê Văn Bêncạnh",
                     "066191000222", "Xơ-đăng", "Phật giáo")
-    outside = _side("651", "Công ty Cao su Ngoài Vùng", "6500000003", "Y Ngoàivùng Niê",
+    outside = _side("651", "Công ty Cao su Ngoài Vùng", "6500000003", "Y Niê Ngoàivùng",
                     "066191000333", "Chứt", "Cao Đài")
     plan = db.session.scalar(select(Plan).where(Plan.year == 2020))
     victim = factories.user(Role.DISTRICT, unit_obj=outside.unit, username="victim.651")
