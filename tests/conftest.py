@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import inspect, text
 from sqlalchemy.pool import StaticPool
 
-from ldld_tracker import create_app
+from ldld_tracker import catalogues, create_app
 from ldld_tracker.extensions import db
 from ldld_tracker.models import Role
 from ldld_tracker.reference import load_reference_data
@@ -57,6 +57,13 @@ def _sqlite_copy_options() -> dict:
         return connection
 
     return {"creator": connect, "poolclass": StaticPool, "hide_parameters": True}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues() -> None:
+    """Pages speak Vietnamese under pytest alone as under `make test` (which compiles the
+    .mo files first): compile any catalogue newer than its .mo."""
+    catalogues.compile_all(stale_only=True)
 
 
 @pytest.fixture
