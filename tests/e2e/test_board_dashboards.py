@@ -8,9 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pytest
-
-from ldld_tracker.workflow.rules import STAGE_CODES
+from ldld_tracker.workflow.rules import END_CODES, STAGE_CODES
 
 from .conftest import sign_in
 from .helpers import assert_no_horizontal_scroll, chart_state, open_menu_item, screenshot
@@ -35,7 +33,7 @@ def _api(page, live_server, query: str = "year=2020") -> dict:
 
 
 def test_board_sees_admissions_move_charts_drawn_drills_down_and_downloads_report(
-        page, live_server, world):
+        page, live_server, world, tmp_path):
     name = "Phạm Thị Bảng Điều Khiển"
     dossier_id = world.dossier_ready_for_cell(person={"full_name": name})
     sign_in(page, live_server, world.board)
@@ -90,25 +88,30 @@ def test_board_sees_admissions_move_charts_drawn_drills_down_and_downloads_repor
         page.locator(f"main a[href$='/dossiers/{dossier_id}']").click()
     assert page.locator("#step-admitted .badge.text-bg-success").inner_text() == "01/07/2020"
 
-    page.goto(live_server.url + "/dashboards/districts?year=2020")
-    report_link = page.locator("main a[href*='/reports/progress.xlsx']")
-    if report_link.count() == 0:
-        pytest.skip("the progress report download (/reports/progress.xlsx) is not built yet")
+    # The progress report: the reports page's form, the year 2020 chosen.
+    page.goto(live_server.url + "/reports/")
+    form = page.locator("main form[action$='/reports/progress.xlsx']")
+    form.locator("select[name=year]").select_option("2020")
     with page.expect_download() as download_info:
-        report_link.first.click()
-    _check_report(download_info.value.path(), api)
+        form.locator("button[type=submit]").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    download.save_as(tmp_path / download.suggested_filename)
+    _check_report(tmp_path / download.suggested_filename, api)
 
 
 def _check_report(path, api: dict) -> None:
-    """The workbook names each unit with the API's numbers: target and admitted."""
+    """Each unit's row (No., unit, target, admitted tracked / reported / total, %, introduced,
+    dossiers at each stage) holds the API's numbers."""
     from openpyxl import load_workbook
 
-    book = load_workbook(path, data_only=False)
-    rows = [[cell for cell in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+    sheet = load_workbook(path).worksheets[0]
+    rows = {row[1]: row for row in sheet.iter_rows(values_only=True) if len(row) > 8}
     for district in api["districts"]:
-        line = next((r for r in rows if district["name"] in [str(c).strip() for c in r if c]), None)
+        line = rows.get(district["name"])
         assert line is not None, f"{district['name']} is missing from the report"
-        numbers = [c for c in line if isinstance(c, int | float)]
-        if district["target"] is not None:
-            assert district["target"] in numbers, (district, line)
-        assert district["admitted"] in numbers, (district, line)
+        assert (line[2], line[3], line[4], line[5], line[7]) == (
+            district["target"], district["admitted_tracked"], district["admitted_reported"],
+            district["admitted"], district["introduced"]), (district, line)
+        stages = [district["current"][code] for code in STAGE_CODES + END_CODES]
+        assert list(line[8:8 + len(stages)]) == stages, (district["current"], line)
