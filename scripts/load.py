@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -31,6 +32,7 @@ from load_checks import (
     Check,
     api_checks,
     database_checks,
+    exports_made,
     figures,
     race_checks,
     response_checks,
@@ -76,7 +78,9 @@ def progress(url: str, account: Account | None, journal: Journal) -> dict | None
 
 
 def run(kind: str, seconds: float, users: int, workers: int, seed: int) -> bool:
-    print(f"\n== {kind}: {users} users, {seconds:.0f} s, gunicorn with {workers} workers ==")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\n== {kind}: {users} users, {seconds:.0f} s, gunicorn with {workers} workers; "
+          f"{os.cpu_count()} CPUs, load average {load} (server, database and users share them) ==")
     with database(kind) as url:
         env = server_env(url)
         print(f"[{stamp()}] preparing: migrate, seed-reference, seed-demo …")
@@ -106,7 +110,8 @@ def run(kind: str, seconds: float, users: int, workers: int, seed: int) -> bool:
         journal.logins += setup.logins
         print(f"[{stamp()}] done; checking the database …")
         checks = (response_checks(setup.records + journal.records) + race_checks(journal)
-                  + database_checks(url, journal, accounts) + api_checks(before, after, journal))
+                  + database_checks(url, journal, accounts, exports_made(setup.records + journal.records))
+                  + api_checks(before, after, journal))
     if stuck:
         checks.append(Check("every simulated user stopped", False, f"{stuck} still running"))
     print(f"-- {kind} --")

@@ -60,8 +60,15 @@ def race_checks(journal: Journal) -> list[Check]:
                   f"{len(journal.races)} races" + (f"; wrong: {bad[:3]}" if bad else ""))]
 
 
-def database_checks(url: str, journal: Journal, accounts: list[Account]) -> list[Check]:
-    """Every acknowledged write is in the database, and nothing else was written."""
+def exports_made(records: list[Record]) -> int:
+    """Report downloads that succeeded: each one must be in the audit log."""
+    return sum(1 for r in records if r.route.startswith("GET /reports/") and r.status == 200)
+
+
+def database_checks(url: str, journal: Journal, accounts: list[Account],
+                    exports: int) -> list[Check]:
+    """Every acknowledged write is in the database, and nothing else was written; every
+    sign-in, change and report download is in the audit log."""
     from sqlalchemy import func, select
 
     from ldld_tracker.extensions import db
@@ -104,10 +111,12 @@ def database_checks(url: str, journal: Journal, accounts: list[Account]) -> list
             .where(User.username.in_(names)).group_by(AuditEntry.action)).all()))
         expected = Counter({"login": journal.logins, "person.create": len(journal.people),
                             "dossier.create": len(journal.dossiers),
-                            "milestone.record": len(journal.milestones)})
-        checks.append(Check("audit entries match the acknowledged writes and sign-ins",
+                            "milestone.record": len(journal.milestones), "export": exports})
+        others = {k: v for k, v in audit.items() if k not in expected}
+        checks.append(Check("audit entries match the sign-ins, writes and downloads",
                             +audit == +expected,
-                            ", ".join(f"{k} {audit[k]}/{v}" for k, v in expected.items())))
+                            ", ".join(f"{k} {audit[k]}/{v}" for k, v in expected.items())
+                            + (f"; unexpected: {others}" if others else "")))
         db.session.remove()
         db.engine.dispose()
     return checks
