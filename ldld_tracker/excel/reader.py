@@ -56,12 +56,17 @@ class Table:
     missing: list[ImportColumn] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     estimated_rows: int = 0
+    width: int = 0  # the widest row as the file states it (or the header's width)
 
 
-def _unsafe(error: Exception) -> UnsafeWorkbook:
+def _unsafe(error: BaseException) -> UnsafeWorkbook:
     if isinstance(error, UnsafeWorkbook):
         return error
-    if isinstance(error, DefusedXmlException):
+    chain: list[BaseException] = []
+    while error is not None and error not in chain:  # openpyxl wraps the parser's error
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    if any(isinstance(e, DefusedXmlException) for e in chain):
         return UnsafeWorkbook(_("This workbook contains XML that is refused for safety "
                                 "(entity definitions). Save it again from Excel as .xlsx."))
     return UnsafeWorkbook(damaged_message())
@@ -93,9 +98,13 @@ class WorkbookReader:
         self.columns = columns
         self._lookup = {header_key(name): column for column in columns
                         for name in (column.header, *column.aliases)}
+        # Our own handle, closed whatever happens: openpyxl leaves its archive open when
+        # it fails half-way through a damaged file.
+        self._handle = open(path, "rb")  # closed in close()
         try:
-            self._workbook = load_workbook(path, read_only=True, data_only=True)
+            self._workbook = load_workbook(self._handle, read_only=True, data_only=True)
         except Exception as error:  # any failure to open is the file's, not ours
+            self._handle.close()
             raise _unsafe(error) from None
         try:
             self.table, self._sheet = self._find_table()
@@ -111,20 +120,24 @@ class WorkbookReader:
 
     def close(self) -> None:
         self._workbook.close()
+        self._handle.close()
 
     def _find_table(self) -> tuple[Table, object]:
         best: tuple[int, Table, object] | None = None
         for sheet in self._workbook.worksheets:
             if getattr(sheet, "sheet_state", "visible") != "visible":
                 continue
+            stated_rows, stated_columns = sheet.max_row or 0, sheet.max_column or 0
+            sheet.reset_dimensions()  # a wrong stored size must not cut rows or columns off
             for number, values in enumerate(
                     sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True), 1):
                 found, duplicates = _match_header(values, self._lookup)
                 if len(found) >= 2 and (best is None or len(found) > best[0]):
-                    estimated = max((sheet.max_row or 0) - number, 0)
+                    estimated = max(stated_rows - number, 0)
+                    width = max(stated_columns, len(values))
                     best = (len(found), Table(sheet.title, number, found, [
                         c for c in self.columns if c.required and c.key not in found],
-                        duplicates, estimated), sheet)
+                        duplicates, estimated, width), sheet)
         if best is None:
             raise UnsafeWorkbook(_(
                 "No header row was found: the column headers (for example “%(a)s”, “%(b)s”) "
@@ -135,7 +148,6 @@ class WorkbookReader:
 
     def all_rows(self) -> Iterator[tuple[int, tuple]]:
         """Every row from the first, empty ones included, for copying the sheet."""
-        self._sheet.reset_dimensions()
         try:
             yield from enumerate(self._sheet.iter_rows(values_only=True), 1)
         except Exception as error:
@@ -144,7 +156,6 @@ class WorkbookReader:
     def rows(self) -> Iterator[Row]:
         """The data rows below the header, empty ones skipped; at most ``MAX_ROWS``."""
         sheet = self._sheet
-        sheet.reset_dimensions()  # a wrong stored size must not cut rows or columns off
         found = list(self.table.found.values())
         count = 0
         number = self.table.header_row
