@@ -10,10 +10,10 @@ from sqlalchemy import and_, func, or_, select
 
 from .. import access
 from ..extensions import db
-from ..models import Dossier, Enterprise, Person, Unit
+from ..models import Enterprise, Person, Unit
 from ..workflow import counting
 from .figures import Progress
-from .scope import flag, territory_clause
+from .scope import dossiers_base, flag, territory_clause
 
 LIST_LIMIT = 300
 
@@ -59,8 +59,17 @@ class Coverage:
 
 def _per_enterprise(user, progress: Progress, as_of: date):
     """One row per enterprise with a union on ``as_of``: how many were identified in the
-    year, and whether it has a party organisation."""
+    year, and whether it has a party organisation. The identified are counted from the
+    year's dossiers (an index range on the date), not by visiting every member."""
     plan = progress.plan
+    unit_id = progress.unit.unit_id if progress.unit else None
+    identified = (
+        dossiers_base(user, plan, unit_id)
+        .add_columns(Person.enterprise_id.label("enterprise_id"), func.count().label("identified"))
+        .where(counting.reached_in_year("identified", plan.year, as_of))
+        .group_by(Person.enterprise_id)
+        .subquery()
+    )
     stmt = (
         select(
             Enterprise.id.label("enterprise_id"), Enterprise.tax_code, Enterprise.name,
@@ -69,21 +78,16 @@ def _per_enterprise(user, progress: Progress, as_of: date):
             flag(and_(Enterprise.has_party_org,
                       or_(Enterprise.party_org_since.is_(None),
                           Enterprise.party_org_since <= as_of))).label("party_org"),
-            func.coalesce(func.sum(flag(counting.reached_in_year("identified", plan.year, as_of))),
-                          0).label("identified"),
+            func.coalesce(identified.c.identified, 0).label("identified"),
         )
         .select_from(Enterprise)
         .join(Unit, Enterprise.unit_id == Unit.id)
-        .outerjoin(Person, Person.enterprise_id == Enterprise.id)
-        .outerjoin(Dossier, Dossier.person_id == Person.id)
+        .outerjoin(identified, identified.c.enterprise_id == Enterprise.id)
         .where(access.enterprise_clause(user), territory_clause(plan),
                Enterprise.union_founded_on.is_not(None), Enterprise.union_founded_on <= as_of)
-        .group_by(Enterprise.id, Enterprise.tax_code, Enterprise.name, Enterprise.sort_name,
-                  Enterprise.workforce, Unit.id, Unit.code, Unit.name, Enterprise.has_party_org,
-                  Enterprise.party_org_since)
     )
-    if progress.unit is not None:
-        stmt = stmt.where(Unit.id == progress.unit.unit_id)
+    if unit_id is not None:
+        stmt = stmt.where(Unit.id == unit_id)
     return stmt.subquery()
 
 

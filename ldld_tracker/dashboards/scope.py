@@ -11,7 +11,7 @@ from werkzeug.exceptions import NotFound
 
 from .. import access, clock
 from ..extensions import db
-from ..models import Enterprise, Person, Plan, ReportedTotal, Unit, User
+from ..models import Dossier, Enterprise, Person, Plan, ReportedTotal, Unit, User
 from ..workflow import counting
 from .figures import PlanInfo
 
@@ -64,6 +64,23 @@ def people_base(user: User, plan: PlanInfo, unit_id: int | None = None) -> Selec
     stmt = (
         select()
         .select_from(Person)
+        .join(Enterprise, Person.enterprise_id == Enterprise.id)
+        .join(Unit, Enterprise.unit_id == Unit.id)
+        .where(access.people_clause(user), territory_clause(plan))
+    )
+    if unit_id is not None:
+        stmt = stmt.where(Unit.id == unit_id)
+    return stmt
+
+
+def dossiers_base(user: User, plan: PlanInfo, unit_id: int | None = None) -> Select:
+    """``select()`` from Dossier joined to its person, enterprise and unit, scoped as
+    ``people_base``. Queries about dossiers start here rather than from every member, so
+    their cost follows the number of dossiers."""
+    stmt = (
+        select()
+        .select_from(Dossier)
+        .join(Person, Dossier.person_id == Person.id)
         .join(Enterprise, Person.enterprise_id == Enterprise.id)
         .join(Unit, Enterprise.unit_id == Unit.id)
         .where(access.people_clause(user), territory_clause(plan))

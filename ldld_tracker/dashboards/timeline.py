@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, extract, func
+from sqlalchemy import case, extract, func, or_, select
 
 from ..extensions import db
-from ..models import Dossier, Person, ReportedTotal
+from ..models import Dossier, ReportedTotal
 from ..workflow import counting
 from . import pace
 from .figures import Progress
-from .scope import flag, people_base, reported_base
+from .scope import dossiers_base, reported_base
 
 
 @dataclass
@@ -37,14 +37,20 @@ def monthly(user, progress: Progress) -> list[Month]:
     unit_id = progress.unit.unit_id if progress.unit else None
     admitted, introduced = counting.admitted_in_year(plan.year, as_of), \
         counting.introduced_in_year(plan.year, as_of)
-    tracked_stmt = people_base(user, plan, unit_id).join(
-        Dossier, Dossier.person_id == Person.id).add_columns(
-        *[func.sum(flag(and_(admitted, extract("month", Dossier.admitted_on) == m)))
-          for m in range(1, 13)],
-        *[func.sum(flag(and_(introduced, extract("month", Dossier.introduced_on) == m)))
-          for m in range(1, 13)],
-    )
-    row = db.session.execute(tracked_stmt).one()
+    # Each dossier's month of admission and of introduction in the year (or NULL), counted
+    # per pair: at most 13 x 13 rows, whatever the number of dossiers.
+    inner = dossiers_base(user, plan, unit_id).where(or_(admitted, introduced)).add_columns(
+        case((admitted, extract("month", Dossier.admitted_on))).label("am"),
+        case((introduced, extract("month", Dossier.introduced_on))).label("im"),
+    ).subquery()
+    tracked = [0] * 13
+    introductions = [0] * 13
+    for am, im, count in db.session.execute(
+            select(inner.c.am, inner.c.im, func.count()).group_by(inner.c.am, inner.c.im)):
+        if am is not None:
+            tracked[int(am)] += count
+        if im is not None:
+            introductions[int(im)] += count
     reported_stmt = reported_base(user, plan, as_of, unit_id).add_columns(
         ReportedTotal.month, func.sum(ReportedTotal.admitted)).group_by(ReportedTotal.month)
     reported = {m: int(n or 0) for m, n in db.session.execute(reported_stmt)}
@@ -57,8 +63,8 @@ def monthly(user, progress: Progress) -> list[Month]:
     months: list[Month] = []
     running = 0
     for m in range(1, 13):
-        month = Month(m, tracked=int(row[m - 1] or 0), reported=reported.get(m, 0),
-                      introduced=int(row[m + 11] or 0), even=even[m - 1], profile=profile[m - 1])
+        month = Month(m, tracked=tracked[m], reported=reported.get(m, 0),
+                      introduced=introductions[m], even=even[m - 1], profile=profile[m - 1])
         running += month.admitted
         month.cumulative = running if m <= last_month else None
         months.append(month)
