@@ -9,6 +9,7 @@ an error); 1 with every problem printed when nothing was written.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -24,17 +25,17 @@ def _run(kind: str, path: Path, username: str, dry_run: bool, locale: str) -> No
     user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None or not user.active:
         raise click.ClickException(f"No active user named {username}.")
-    with force_locale(locale), click.progressbar(length=1, label="Rows", show_pos=True,
-                                                 file=click.get_text_stream("stderr")) as bar:
+    with force_locale(locale):
+        with click.progressbar(length=1, label="Rows", show_pos=True, file=sys.stderr) as bar:
 
-        def progress(done: int, total: int) -> None:
-            bar.length = max(total, done, 1)
-            bar.update(done - bar.pos)
+            def progress(done: int, total: int) -> None:
+                bar.length = max(total, done, 1)
+                bar.update(done - bar.pos)
 
-        result = run_import(kind, path, user, apply=not dry_run, progress=progress)
-    for problem in result.problems:
-        prefix = "warning: " if problem.warning else "error: "
-        click.echo(prefix + problem.text(), err=not problem.warning)
+            result = run_import(kind, path, user, apply=not dry_run, progress=progress)
+        for problem in result.problems:
+            prefix = "warning: " if problem.warning else "error: "
+            click.echo(prefix + problem.text(), err=not problem.warning)
     summary = (f"{result.rows} rows: {result.new} new, {result.changed} changed, "
                f"{result.unchanged} unchanged, {len(result.errors)} errors.")
     if not result.ok:

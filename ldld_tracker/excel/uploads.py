@@ -35,7 +35,8 @@ PROGRESS_SECONDS = 1.0
 
 
 def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "uploads"
+    folder = Path(current_app.config.get("IMPORT_UPLOAD_FOLDER")
+                  or Path(current_app.instance_path) / "uploads")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -133,14 +134,15 @@ def start(token: str, user: User, apply: bool, locale: str) -> None:
     state.update(state="running", mode="apply" if apply else "preview", done=0, total=0)
     _write(path, state)
     app = current_app._get_current_object()
+    user_id = user.id
     if not app.config.get("IMPORTS_IN_BACKGROUND", not app.testing):
-        _job(app, token, user.id, apply, locale)
+        _job(app, token, user_id, apply, locale)
         return
 
     def work() -> None:
         with app.app_context():
             try:
-                _job(app, token, user.id, apply, locale)
+                _job(app, token, user_id, apply, locale)
             finally:
                 db.session.remove()
 
