@@ -25,8 +25,9 @@ def assert_no_horizontal_scroll(page) -> None:
         f"{page.url} scrolls sideways: page {widths['doc']}px wide in a {widths['view']}px window")
 
 
-def axe_violations(page) -> list[str]:
-    """Serious and critical axe-core violations on the page, one line each.
+def axe_violations(page) -> list[tuple[str, str]]:
+    """Serious and critical axe-core violations on the page: (rule and help, the element and
+    what to fix) for each element in fault.
 
     axe is evaluated through the DevTools protocol, which the page's Content-Security-Policy
     does not apply to (a <script> tag would be refused, as it should be)."""
@@ -39,11 +40,11 @@ def axe_violations(page) -> list[str]:
         });
         return result.violations.map((v) => ({
             id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + " :: " + n.failureSummary),
+            nodes: v.nodes.map((n) => [n.target.join(" "), n.failureSummary]),
         }));
     }""")
-    return [f"{v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"])
-            for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    return [(f"{v['id']} ({v['impact']}): {v['help']}", f"{target} :: {summary}")
+            for v in violations if v["impact"] in BLOCKING_IMPACTS for target, summary in v["nodes"]]
 
 
 def chart_state(page, canvas_selector: str) -> dict:
