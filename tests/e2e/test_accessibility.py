@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from ldld_tracker.extensions import db
-from ldld_tracker.models import Plan, User
+from ldld_tracker.models import Plan, Setting, User
 
 from .conftest import sign_in
 from .helpers import assert_no_horizontal_scroll, axe_violations
@@ -25,16 +25,22 @@ DASHBOARDS = ["/dashboards/", "/dashboards/districts", "/dashboards/district/643
 
 
 @pytest.fixture(scope="module")
-def ids(world) -> dict:
-    """Records the pages show: a member with a dossier at each end of the path."""
+def ids(world):
+    """Records the pages show (a member without a dossier, one with), and the demo-data
+    banner switched on so that its colours are checked too."""
     person_id = world.new_person()
     ready = world.dossier_ready_for_cell()
     with world.app.app_context():
         plan_id = db.session.scalar(select(Plan.id).where(Plan.year == 2020))
         user_id = db.session.scalar(select(User.id).where(User.username == world.enterprise_officer))
         person_with_dossier = world.dossier(ready).person_id
-    return {"person": person_id, "dossier": ready, "plan": plan_id, "user": user_id,
-            "enterprise": world.enterprise_id, "person_with_dossier": person_with_dossier}
+        Setting.put("demo_data", "1")
+        db.session.commit()
+    yield {"person": person_id, "dossier": ready, "plan": plan_id, "user": user_id,
+           "enterprise": world.enterprise_id, "person_with_dossier": person_with_dossier}
+    with world.app.app_context():
+        db.session.delete(db.session.get(Setting, "demo_data"))
+        db.session.commit()
 
 
 def _pages(role: str, ids: dict) -> list[str]:
@@ -96,6 +102,7 @@ def test_every_main_page_is_accessible_and_fits_a_phone(page, live_server, world
     username = {"enterprise": world.enterprise_officer, "district": world.district_officer,
                 "board": world.board, "admin": world.admin}[role]
     sign_in(page, live_server, username)
+    assert page.locator(".demo-banner").is_visible()
     _check_pages(page, live_server, _pages(role, ids))
 
 
