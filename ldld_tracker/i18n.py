@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, current_app, has_app_context, has_request_context, request, session
 from flask_babel import format_decimal, format_percent, get_locale
 from flask_login import current_user
 
 
 def select_locale() -> str:
-    """The signed-in user's choice, else this browser's, else Vietnamese."""
+    """The signed-in user's choice, else this browser's, else the default: Vietnamese
+    (BABEL_DEFAULT_LOCALE; also the language of CLI commands and other work outside a
+    request)."""
     languages = ("vi", "en")
     if has_request_context():
         if current_user and current_user.is_authenticated and current_user.locale in languages:
@@ -19,7 +21,8 @@ def select_locale() -> str:
             return session["lang"]
         if request.args.get("lang") in languages:
             return request.args["lang"]
-    return "vi"
+    default = current_app.config.get("BABEL_DEFAULT_LOCALE", "vi") if has_app_context() else "vi"
+    return default if default in languages else "vi"
 
 
 def format_day(value: date | None) -> str:

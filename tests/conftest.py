@@ -92,6 +92,14 @@ def app():
 
 
 @pytest.fixture
+def english(app):
+    """Pages and messages in English, for tests that read English text; the Vietnamese
+    default is tested in test_i18n.py."""
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    return app
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -13,6 +13,8 @@ from ldld_tracker.reference import load_reference_data
 
 from . import factories
 
+pytestmark = pytest.mark.usefixtures("english")
+
 NEW_PASSWORD = "a brand new secret"
 LOCK_MESSAGE = b"Too many failed attempts"
 WRONG = b"Wrong username or password."
@@ -258,8 +260,10 @@ def test_unknown_user_and_wrong_password_get_identical_responses(client):
 
 def test_lock_is_kept_in_the_database_and_holds_for_another_app_instance(tmp_path):
     uri = f"sqlite:///{tmp_path / 'shared.sqlite'}"
-    first = create_app({"SQLALCHEMY_DATABASE_URI": uri, "FIXED_TODAY": "2020-12-15"})
-    second = create_app({"SQLALCHEMY_DATABASE_URI": uri, "FIXED_TODAY": "2020-12-15"})
+    config = {"SQLALCHEMY_DATABASE_URI": uri, "FIXED_TODAY": "2020-12-15",
+              "BABEL_DEFAULT_LOCALE": "en"}
+    first = create_app(config)
+    second = create_app(config)
     try:
         with first.app_context():
             db.create_all()

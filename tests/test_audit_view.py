@@ -13,6 +13,8 @@ from ldld_tracker.models import AuditEntry, Role
 
 from . import factories
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture(autouse=True)
 def _user_loaded_per_request(app):

@@ -62,13 +62,13 @@ def test_unknown_tax_code_is_refused(runner):
 def test_duplicate_username_is_refused_whatever_the_case(runner):
     assert create(runner, "board1", "--role", "board").exit_code == 0
     result = create(runner, "BOARD1", "--role", "admin")
-    assert result.exit_code == 1 and "already taken" in result.output
+    assert result.exit_code == 1 and "đã có người dùng" in result.output
     assert stored("board1").role is Role.BOARD
 
 
 @pytest.mark.parametrize("args, message", [
-    (("--role", "district"), "needs a unit"),
-    (("--role", "enterprise"), "needs an enterprise"),
+    (("--role", "district"), "phải gắn với một đơn vị"),
+    (("--role", "enterprise"), "phải gắn với một doanh nghiệp"),
     (("--role", "enterprise", "--unit", "643"), "only for a district officer"),
 ])
 def test_scope_that_does_not_match_the_role_is_refused(runner, args, message):
@@ -90,5 +90,5 @@ def test_a_scope_option_the_role_does_not_take_is_refused_not_dropped(runner, ar
 
 def test_short_password_is_refused(runner):
     result = create(runner, "shorty", "--role", "admin", password="short")
-    assert result.exit_code == 1 and "10 characters" in result.output
+    assert result.exit_code == 1 and "10 ký tự" in result.output
     assert stored("shorty") is None

@@ -194,7 +194,7 @@ def test_seed_demo_if_empty_leaves_a_database_with_enterprises_alone(demo_app):
     skipped = runner.invoke(args=["seed-demo", "--if-empty"])
     assert skipped.exit_code == 0 and "not loaded" in skipped.output
     refused = runner.invoke(args=["seed-demo"])
-    assert refused.exit_code == 1 and "already holds enterprises" in refused.output
+    assert refused.exit_code == 1 and "đã có doanh nghiệp" in refused.output
     after = (count(Enterprise), count(Person), count(Dossier), count(ReportedTotal), count(AuditEntry))
     assert after == before
 

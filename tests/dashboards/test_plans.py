@@ -3,12 +3,15 @@ refusals and their scope."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from ldld_tracker.extensions import db
 from ldld_tracker.models import AuditEntry, EnterpriseTarget, Plan, ReportedTotal, Role, UnitTarget
 
 from .. import factories
+
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def plan_2020() -> Plan:
