@@ -60,6 +60,14 @@ class World:
             db.session.commit()
             return person.id
 
+    def new_dossier(self, **person) -> int:
+        """A dossier just opened, nothing recorded yet, for a new member; returns its id."""
+        with self.app.app_context():
+            dossier = Dossier(person=_person(self.enterprise_id, **person))
+            db.session.add(dossier)
+            db.session.commit()
+            return dossier.id
+
     def dossier_ready_for_cell(self, enterprise_id: int | None = None,
                                person: dict | None = None, **values) -> int:
         """A dossier with milestones 1-5 recorded in 2020 (``person``: the member's values,
