@@ -61,12 +61,12 @@ def _columns(by_enterprise: bool) -> list[Column]:
     young = rule_values().young_age_years
     first = ([Column(_("No."), 6, "center"), Column(_("Enterprise"), 36),
               Column(_("Tax code"), 15, "center"), Column(_("Target of introductions"), 13, "int"),
-              Column(_("Introduced"), 12, "int"), Column(_("% of target"), 10, "percent"),
+              Column(_("Introduced"), 12, "int"), Column(_("Share of target"), 10, "percent"),
               Column(_("Admitted"), 11, "int")]
              if by_enterprise else
              [Column(_("No."), 6, "center"), Column(_("Unit"), 30), Column(_("Target"), 11, "int"),
               Column(_("Admitted, tracked"), 12, "int"), Column(_("Admitted, reported"), 12, "int"),
-              Column(_("Admitted, total"), 12, "int"), Column(_("% of target"), 10, "percent"),
+              Column(_("Admitted, total"), 12, "int"), Column(_("Share of target"), 10, "percent"),
               Column(_("Introduced"), 12, "int")])
     stages = [Column(str(stage_label(code)), 12, "int") for code in CURRENT_CODES]
     breakdowns = [Column(_("Women"), 10, "int"), Column(_("Ethnic minorities"), 11, "int"),
