@@ -54,7 +54,7 @@ def apply_search(stmt: Select, text: str, name_column, *exact_columns) -> Select
 
 def page_number() -> int:
     value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 100000 else 1
+    return int(value) if value.isdecimal() and 0 < int(value) < 100000 else 1
 
 
 def paginate(stmt: Select) -> Pagination:
@@ -81,4 +81,4 @@ def paginate_rows(stmt: Select) -> Pagination:
 
 def int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isdecimal() and len(value) < 10 else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 from .config import DEFAULT_SECRET_KEY
 
@@ -53,5 +53,14 @@ def _headers(response: Response) -> Response:
     return response
 
 
+def _forms_take_form_data() -> None:
+    """Refuse a JSON body posted to a page (400). Flask-WTF would read it as the form's data,
+    with values of any type (objects, lists, numbers, null) that the fields, written for the
+    text a browser sends, are not made for."""
+    if request.method == "POST" and request.is_json and not request.path.startswith("/api/"):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_forms_take_form_data)
     app.after_request(_headers)

@@ -42,7 +42,7 @@ def choose(plans: list[PlanInfo], year_text: str | None, as_of_text: str | None)
     """The period the query string asks for. ``BadPeriod`` for text that is not a year or a
     day; ``PlanNotFound`` (404) for a year without a plan."""
     if year_text:
-        if not (year_text.isdigit() and len(year_text) == 4):
+        if not (year_text.isdecimal() and len(year_text) == 4):
             raise BadPeriod(_("The year must be four digits, e.g. 2020."))
         plan = next((p for p in plans if p.year == int(year_text)), None)
         if plan is None:

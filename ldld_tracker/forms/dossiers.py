@@ -57,7 +57,7 @@ class CountField(IntegerField):
         self.raw_data = [text]
         self.data = None
         if text:
-            if not text.isdigit() or len(text) > 6:
+            if not text.isdecimal() or len(text) > 6:
                 raise ValueError(_l("Enter a whole number of people, e.g. 9."))
             self.data = int(text)
 

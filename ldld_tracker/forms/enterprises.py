@@ -48,7 +48,7 @@ def optional_int(value: Any) -> int | None:
     text = str(value).strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > MAX_ID_DIGITS:
+    if not text.isdecimal() or len(text) > MAX_ID_DIGITS:
         raise ValueError(text)
     return int(text)
 
@@ -97,7 +97,7 @@ class WholeNumberField(IntegerField):
         if not text:
             self.data = None
             return
-        if not text.isdigit() or len(text) > MAX_ID_DIGITS:
+        if not text.isdecimal() or len(text) > MAX_ID_DIGITS:
             self.data = None
             raise ValueError(_l("Enter a whole number, for example 250."))
         self.data = int(text)

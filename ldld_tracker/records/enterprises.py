@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,12 +17,12 @@ from ._common import apply_changes, ensure_version
 
 FIELDS = ("name", "tax_code", "unit_id", "ownership", "zone_id", "workforce",
           "union_founded_on", "has_party_org", "party_org_since")
-TAX_CODE = re.compile(r"^\d{10}(\d{3})?$")
+TAX_CODE = re.compile(r"^[0-9]{10}([0-9]{3})?$")  # ASCII digits only (see CITIZEN_ID)
 
 
 def normalise_tax_code(text: str | None) -> str:
-    """Digits only: "6000123456-001" -> "6000123456001"."""
-    return re.sub(r"[\s\-.]", "", text or "")
+    """Digits only: "6000123456-001" -> "6000123456001"; full-width digits made ASCII."""
+    return re.sub(r"[\s\-.]", "", unicodedata.normalize("NFKC", text or ""))
 
 
 def _validate(values: dict[str, Any], current: Enterprise | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -18,7 +19,9 @@ from ._common import apply_changes, ensure_version
 FIELDS = ("full_name", "birth_date", "sex", "ethnic_group_id", "religion_id", "citizen_id",
           "phone", "enterprise_id", "role_category", "union_joined_on", "education",
           "qualification", "youth_union_member")
-CITIZEN_ID = re.compile(r"^\d{12}$")
+# ASCII digits only: "\d" would also take other scripts' digits ("０６６…", "٠٦٦…"), and the
+# same citizen could then be recorded twice under two spellings of one number.
+CITIZEN_ID = re.compile(r"^[0-9]{12}$")
 PHONE = re.compile(r"^\+?[\d .\-]{8,15}$")
 
 
@@ -31,7 +34,8 @@ class DuplicateCitizenId(OperationRefused):
 
 
 def normalise_citizen_id(text: str | None) -> str:
-    return re.sub(r"[\s\-.]", "", text or "")
+    """Digits only, full-width digits (typed with an East Asian input method) made ASCII."""
+    return re.sub(r"[\s\-.]", "", unicodedata.normalize("NFKC", text or ""))
 
 
 def _validate(values: dict[str, Any], current: Person | None) -> None:

@@ -83,7 +83,7 @@ def entries(form: AuditFilterForm) -> Select:
     user = form.user.data or ""
     if user == NO_USER:
         stmt = stmt.where(AuditEntry.user_id.is_(None))
-    elif user.isdigit() and len(user) < 10:
+    elif user.isdecimal() and len(user) < 10:
         stmt = stmt.where(AuditEntry.user_id == int(user))
     if form.action.data:
         stmt = stmt.where(AuditEntry.action == form.action.data[:40])

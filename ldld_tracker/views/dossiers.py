@@ -195,7 +195,7 @@ def _perform(dossier: Dossier, slot: str, form: FlaskForm, operation: Callable[[
         return _page(dossier, slot, form, [], 422)
     try:
         posted = request.form.get("version", "")
-        ensure_version(dossier, int(posted) if posted.isdigit() else -1)
+        ensure_version(dossier, int(posted) if posted.isdecimal() and len(posted) < 10 else -1)
         warnings = operation() or []
     except EditConflict as conflict:
         db.session.rollback()

@@ -18,6 +18,7 @@ from .. import access
 from ..dashboards.queries import find_unit, plan_info
 from ..errors import OperationRefused
 from ..extensions import db
+from ..forms.enterprises import WholeNumberField
 from ..forms.fields import CleanStringField, DayField
 from ..models import Plan, Role
 from ..records import plans as records
@@ -34,7 +35,9 @@ class PlanForm(FlaskForm):
     number = CleanStringField(_l("Number"), validators=[InputRequired()])
     issuing_body = CleanStringField(_l("Issued by"), validators=[InputRequired()])
     issued_on = DayField(_l("Issued on"), validators=[InputRequired()])
-    target = IntegerField(_l("Target: new party members in the year"), validators=[InputRequired()])
+    # Typed as officials write it: "3.500" or "3 500".
+    target = WholeNumberField(_l("Target: new party members in the year"),
+                              validators=[InputRequired()])
     unit_id = SelectField(_l("Province"), coerce=int)
 
     def values(self) -> dict[str, Any]:
