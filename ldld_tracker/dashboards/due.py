@@ -2,26 +2,34 @@
 certificates about to expire, overdue admission decisions (``workflow.alerts``), dossiers
 waiting longer than usual at one stage, and the median time spent at each stage by unit.
 
-One query fetches the dates of every dossier in scope; deadlines are working-day
-arithmetic (``workflow.calendar``), so they are worked out here rather than in SQL.
+Two queries, whose cost follows the open dossiers rather than every dossier ever made:
+the medians (``durations``), then one query that picks the open dossiers on each list in
+SQL and returns only the first ``LIST_LIMIT`` of each with the list's total (window
+functions). Deadlines are working-day arithmetic (``workflow.calendar``): they are turned
+into cut-off dates here (the last day a step could be dated and still be on the list),
+so SQL compares dates only, and the due dates of the rows shown are worked out with
+``workflow.alerts`` as on a dossier's page.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
-from itertools import pairwise
-from statistics import median
+from datetime import date, timedelta
 from types import SimpleNamespace
+
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
 
 from ..extensions import db
 from ..models import Dossier, Enterprise, Person, Unit
 from ..workflow import alerts, counting
 from ..workflow.calendar import add_months, add_working_days
-from ..workflow.rules import MILESTONE_BY_CODE, MILESTONES, rule_values
+from ..workflow.rules import MILESTONE_BY_CODE, MILESTONES, RuleValues, rule_values
+from .durations import WAITING_STAGES, median_days
 from .figures import Progress
-from .scope import people_base
+from .scope import dossiers_base, flag
+
+__all__ = ["LIST_LIMIT", "WAITING_STAGES", "Due", "Item", "ItemList", "due_and_stuck"]
 
 LIST_LIMIT = 200
 # A dossier is "stuck" when it has waited more than this many times the usual (median)
@@ -32,8 +40,7 @@ MIN_SAMPLES = 3
 SOON_DAYS = 30
 
 DATE_FIELDS = tuple(m.date_field for m in MILESTONES)
-# Stages a dossier can wait at (the last one, official member, is the end of the path).
-WAITING_STAGES = tuple(m.code for m in MILESTONES[:-1])
+DEADLINE_LISTS = ("ceremony", "recognition", "certificate", "decision")
 
 
 @dataclass
@@ -70,6 +77,62 @@ class Due:
     limit: int = LIST_LIMIT
 
 
+def _last_day(holds: Callable[[date], bool], guess: date) -> date:
+    """The last day for which ``holds`` is true, ``holds`` being true up to some day and
+    false after it (deadlines only move forward as the start date does)."""
+    day = guess
+    if holds(day):
+        while holds(day + timedelta(days=1)):
+            day += timedelta(days=1)
+        return day
+    while not holds(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def _recorded(column, as_of: date) -> ColumnElement[bool]:
+    return column <= as_of
+
+
+def _missing(column, as_of: date) -> ColumnElement[bool]:
+    return or_(column.is_(None), column > as_of)
+
+
+def _deadline_list(as_of: date, rules: RuleValues) -> ColumnElement[str]:
+    """Which deadline list an open dossier is on (at most one: the steps they wait for
+    follow one another), as SQL over its dates."""
+    soon = as_of + timedelta(days=SOON_DAYS)
+    probation_from = _last_day(lambda d: add_months(d, rules.probation_months) <= soon,
+                               add_months(soon, -rules.probation_months))
+    warn = as_of + timedelta(days=rules.certificate_warning_days)
+    trained_by = _last_day(lambda d: add_months(d, rules.certificate_valid_months) <= warn,
+                           add_months(warn, -rules.certificate_valid_months))
+    cell_by = _last_day(lambda d: add_working_days(d, rules.admission_working_days) < as_of,
+                        as_of - timedelta(days=rules.admission_working_days * 7 // 5))
+    d = Dossier
+    return case(
+        (and_(_recorded(d.admitted_on, as_of), _missing(d.sworn_in_on, as_of)), "ceremony"),
+        (and_(_recorded(d.sworn_in_on, as_of), d.sworn_in_on <= probation_from), "recognition"),
+        (and_(_recorded(d.trained_on, as_of), _missing(d.cell_resolved_on, as_of),
+              d.trained_on <= trained_by), "certificate"),
+        (and_(_recorded(d.cell_resolved_on, as_of), _missing(d.admitted_on, as_of),
+              d.cell_resolved_on <= cell_by), "decision"),
+    )
+
+
+def _stuck_cut_offs(as_of: date, medians: dict[str, dict[str, float]],
+                    samples: dict[str, int]) -> dict[str, date]:
+    """Per stage, the last day a dossier can have reached it and count as stuck on
+    ``as_of`` (waited more than ``max(STUCK_FACTOR x median, MIN_STUCK_DAYS)`` days)."""
+    cut_offs = {}
+    for code, usual in medians.get("", {}).items():
+        if samples.get(code, 0) < MIN_SAMPLES:
+            continue
+        threshold = max(STUCK_FACTOR * usual, MIN_STUCK_DAYS)
+        cut_offs[code] = as_of - timedelta(days=int(threshold) + 1)
+    return cut_offs
+
+
 def _snapshot(row, as_of: date) -> SimpleNamespace:
     """The dossier as it stood on ``as_of``: later dates and ends are not known yet."""
     values = {name: (getattr(row, name) if getattr(row, name) and getattr(row, name) <= as_of
@@ -80,57 +143,64 @@ def _snapshot(row, as_of: date) -> SimpleNamespace:
                            cell_is_grassroots=row.cell_is_grassroots)
 
 
-def _moves(snap: SimpleNamespace) -> list[tuple[str, int]]:
-    """(stage, days spent there) for each step to the next recorded milestone."""
-    recorded = [(m.code, getattr(snap, m.date_field)) for m in MILESTONES
-                if getattr(snap, m.date_field) is not None]
-    return [(code, (nxt - on).days) for (code, on), (_c, nxt) in pairwise(recorded) if nxt >= on]
-
-
-def _rows(user, progress: Progress):
-    plan = progress.plan
+def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]):
+    """The first ``LIST_LIMIT`` open dossiers of each list (in unit, enterprise and name
+    order), each with its list's total."""
+    plan, as_of = progress.plan, progress.as_of
     unit_id = progress.unit.unit_id if progress.unit else None
-    stmt = people_base(user, plan, unit_id).join(Dossier, Dossier.person_id == Person.id) \
+    is_open = and_(_missing(Dossier.ended_on, as_of), _missing(Dossier.official_on, as_of))
+    inner = (
+        dossiers_base(user, plan, unit_id)
         .add_columns(Dossier.id, Person.full_name, Enterprise.name.label("enterprise"),
-                     Unit.name.label("unit"), Dossier.end_kind, Dossier.ended_on,
-                     Dossier.cell_is_grassroots,
-                     *[getattr(Dossier, name) for name in DATE_FIELDS]) \
-        .order_by(Unit.code, Enterprise.sort_name, Person.sort_name)
+                     Unit.name.label("unit"), Unit.code.label("unit_code"),
+                     Enterprise.sort_name.label("enterprise_sort"),
+                     Person.sort_name.label("person_sort"), Dossier.end_kind, Dossier.ended_on,
+                     Dossier.cell_is_grassroots, *[getattr(Dossier, name) for name in DATE_FIELDS],
+                     counting.stage_expression(as_of).label("stage"),
+                     _deadline_list(as_of, rules).label("list_key"))
+        .where(is_open)
+        .subquery("open_dossiers")
+    )
+    stuck = or_(false(), *[
+        and_(inner.c.stage == code, inner.c[MILESTONE_BY_CODE[code].date_field] <= cut_off)
+        for code, cut_off in cut_offs.items()])
+    order = (inner.c.unit_code, inner.c.enterprise_sort, inner.c.person_sort, inner.c.id)
+    ranked = select(
+        inner, flag(stuck).label("stuck"),
+        func.row_number().over(partition_by=inner.c.list_key, order_by=order).label("list_rank"),
+        func.count().over(partition_by=inner.c.list_key).label("list_total"),
+        func.row_number().over(partition_by=flag(stuck), order_by=order).label("stuck_rank"),
+        func.count().over(partition_by=flag(stuck)).label("stuck_total"),
+    ).where(or_(inner.c.list_key.is_not(None), stuck)).subquery("ranked")
+    stmt = (select(ranked)
+            .where(or_(and_(ranked.c.list_key.is_not(None), ranked.c.list_rank <= LIST_LIMIT),
+                       and_(ranked.c.stuck == 1, ranked.c.stuck_rank <= LIST_LIMIT)))
+            .order_by(ranked.c.unit_code, ranked.c.enterprise_sort, ranked.c.person_sort,
+                      ranked.c.id))
     return db.session.execute(stmt)
 
 
 def due_and_stuck(user, progress: Progress) -> Due:
-    """The due, overdue and stuck lists of ``progress``'s scope on its "as of" day. One
-    query."""
+    """The due, overdue and stuck lists of ``progress``'s scope on its "as of" day, and
+    the medians. Two queries."""
     as_of, rules = progress.as_of, rule_values()
-    lists = {key: ItemList(key) for key in
-             ("ceremony", "recognition", "certificate", "decision", "stuck")}
-    open_rows: list[tuple[object, SimpleNamespace, str]] = []
-    moves: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for row in _rows(user, progress):
+    medians, samples = median_days(user, progress)
+    cut_offs = _stuck_cut_offs(as_of, medians, samples)
+    lists = {key: ItemList(key) for key in (*DEADLINE_LISTS, "stuck")}
+    totals = dict.fromkeys(lists, 0)
+    for row in _rows(user, progress, rules, cut_offs):
         snap = _snapshot(row, as_of)
-        for code, days in _moves(snap):
-            moves[row.unit][code].append(days)
-            moves[""][code].append(days)
-        stage = counting.stage_of(snap)  # type: ignore[arg-type]
-        if stage not in WAITING_STAGES:
-            continue
-        open_rows.append((row, snap, stage))
-        _deadlines(row, snap, stage, as_of, rules, lists)
-
-    medians = {unit: {code: median(days) for code, days in by_stage.items()}
-               for unit, by_stage in moves.items()}
-    samples = {code: len(days) for code, days in moves[""].items()}
-    for row, snap, stage in open_rows:
-        usual = medians[""].get(stage)
-        if usual is None or samples.get(stage, 0) < MIN_SAMPLES:
-            continue
-        since = getattr(snap, MILESTONE_BY_CODE[stage].date_field)
-        waited = (as_of - since).days
-        if waited > max(STUCK_FACTOR * usual, MIN_STUCK_DAYS):
-            item = _item(row, stage, since, None, True)
-            item.days = waited
+        if row.list_key is not None and row.list_rank <= LIST_LIMIT:
+            _deadlines(row, snap, row.stage, as_of, rules, lists)
+            totals[row.list_key] = row.list_total
+        if row.stuck and row.stuck_rank <= LIST_LIMIT:
+            since = getattr(snap, MILESTONE_BY_CODE[row.stage].date_field)
+            item = _item(row, row.stage, since, None, True)
+            item.days = (as_of - since).days
             lists["stuck"].add(item)
+            totals["stuck"] = row.stuck_total
+    for key, total in totals.items():
+        lists[key].total = total
     return Due(lists, medians, samples)
 
 

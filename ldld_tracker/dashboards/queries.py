@@ -46,7 +46,8 @@ from .scope import (
 __all__ = [
     "CURRENT_CODES", "MILESTONE_CODES", "EnterpriseFigures", "Figures", "PlanInfo", "PlanNotFound",
     "Progress", "UnitFigures", "UnitNotFound", "default_as_of", "dossiers_base", "find_unit", "people_base",
-    "plan_for_year", "plan_info", "plans", "progress", "reported_base", "territory_clause",
+    "plan_for_year", "plan_info", "plans", "progress", "progress_frame", "reported_base",
+    "territory_clause",
 ]
 
 
@@ -75,12 +76,12 @@ def _tracked(user: User, plan: PlanInfo, as_of: date, key: ColumnElement,
         inner.c.key, inner.c.stage, func.count().label("dossiers"),
         *[func.count(inner.c[f"r_{code}"]).label(f"r_{code}") for code in MILESTONE_CODES],
     ).group_by(inner.c.key, inner.c.stage)
-    for row in db.session.execute(stmt):
-        figures = result.setdefault(row.key, Figures())
-        if row.stage in figures.current:
-            figures.current[row.stage] += row.dossiers
-        for code in MILESTONE_CODES:
-            figures.reached[code] += row._mapping[f"r_{code}"]
+    for row_key, stage, dossiers, *reached in db.session.execute(stmt):
+        figures = result.setdefault(row_key, Figures())
+        if stage in figures.current:
+            figures.current[stage] += dossiers
+        for code, count in zip(MILESTONE_CODES, reached, strict=True):
+            figures.reached[code] += count
     for figures in result.values():
         figures.admitted_tracked = figures.reached["admitted"]
         figures.introduced = figures.reached["introduced"]
@@ -186,3 +187,18 @@ def progress(user: User, year: int, as_of: date | None = None,
     unit = districts[0] if unit_id is not None and districts else None
     return Progress(plan=plan, as_of=as_of, total=total, districts=districts, unit=unit,
                     enterprises=enterprises)
+
+
+def progress_frame(user: User, year: int, as_of: date | None = None,
+                   district_code: str | None = None) -> Progress:
+    """The plan, day and unit of a page that shows lists rather than progress figures
+    (coverage, due and stuck): a ``Progress`` whose figures are left empty, so such a
+    page does not pay for counting every dossier. Two queries (one without a unit)."""
+    plan = plan_for_year(year)
+    as_of = as_of or default_as_of(year)
+    districts: list[UnitFigures] = []
+    if district_code is not None:
+        unit = find_unit(user, plan, district_code)
+        districts = [UnitFigures(unit_id=unit.id, code=unit.code, name=unit.name)]
+    return Progress(plan=plan, as_of=as_of, total=Figures(), districts=districts,
+                    unit=districts[0] if districts else None)

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from .. import access
 from ..dashboards import breakdowns as breakdown_queries
@@ -21,6 +22,7 @@ from ..dashboards import due as due_queries
 from ..dashboards import pace, queries
 from ..dashboards import timeline as timeline_queries
 from ..dashboards.period import BadPeriod, Period, choose
+from ..i18n import format_number
 from ..models import Role
 from ..workflow.rules import END_CODES, STAGE_CODES, rule_values, stage_label
 
@@ -35,6 +37,17 @@ def _endpoint_url(endpoint: str, **values: Any) -> str | None:
     if endpoint not in current_app.view_functions:
         return None
     return url_for(endpoint, **values)
+
+
+@bp.app_template_global()
+def number_cell(value: int | float | None, class_: str = "text-end") -> Markup:
+    """A table cell with a number and its raw value for the charts (``data-value``). A
+    function rather than a Jinja macro: the district table calls it for every figure of
+    hundreds of enterprises."""
+    css = escape(class_)
+    if value is None:
+        return Markup(f'<td class="{css}">–</td>')
+    return Markup(f'<td class="{css}" data-value="{escape(value)}">{escape(format_number(value))}</td>')
 
 
 @bp.context_processor
@@ -59,12 +72,14 @@ def _unit_code() -> str | None:
 
 
 def _page(template: str, build: Callable[[queries.Progress], dict[str, Any]] | None = None,
-          unit_code: str | None = None) -> str:
+          unit_code: str | None = None, figures: bool = True) -> str:
     """Render a dashboard page: the period, the progress of the scope (narrowed to a unit
-    if asked) and whatever ``build`` adds."""
+    if asked; only its frame, without figures, for pages that show none) and whatever
+    ``build`` adds."""
     period = _period()
-    progress = queries.progress(current_user, period.year, period.as_of,
-                                unit_code if unit_code is not None else _unit_code())
+    load = queries.progress if figures else queries.progress_frame
+    progress = load(current_user, period.year, period.as_of,
+                    unit_code if unit_code is not None else _unit_code())
     extra = build(progress) if build else {}
     args = {"year": period.year, "as_of": period.as_of.isoformat()}
     api_args = dict(args)
@@ -128,7 +143,7 @@ def breakdowns():
 def coverage():
     """Enterprises with a union where nobody was identified, or without a party organisation."""
     return _page("dashboards/coverage.html", lambda progress: {
-        "result": coverage_queries.coverage(current_user, progress)})
+        "result": coverage_queries.coverage(current_user, progress)}, figures=False)
 
 
 @bp.route("/due")
@@ -137,4 +152,4 @@ def due():
     """Ceremonies, recognitions, certificates and decisions due; dossiers stuck; medians."""
     return _page("dashboards/due.html", lambda progress: {
         "result": due_queries.due_and_stuck(current_user, progress),
-        "waiting_stages": due_queries.WAITING_STAGES})
+        "waiting_stages": due_queries.WAITING_STAGES}, figures=False)
