@@ -218,3 +218,46 @@ def test_the_same_import_through_the_page_and_the_function_agree(client, login_a
     assert run_import("dossiers", path, officer).new == 1
     _upload(client, path)
     assert "1" in client.get("/imports/preview").get_data(as_text=True)
+
+
+def test_an_officer_fixes_the_error_workbook_and_imports_it(client, login_as, tmp_path):
+    """Download the template, fill it as officers do (text dates, an ID that lost its zero,
+    one mistake), read the preview, fix the error workbook, import it, see the dashboard."""
+    login_as(Role.DISTRICT)
+    factories.enterprise("643", tax_code="6000111222")
+    db.session.commit()
+    workbook = _template(client, "dossiers")
+    data = workbook.worksheets[0]
+    headers = [c.value.rstrip(" *") for c in data[1]]
+
+    def row(**values):
+        return [values.get(h) for h in headers]
+
+    common = {"Giới tính": "Nam", "Dân tộc": "Kinh", "Mã số thuế doanh nghiệp": "6000111222",
+              "Vị trí công việc": "Công nhân, người lao động", "Trình độ học vấn": "12/12",
+              "Ngày phát hiện bồi dưỡng": "10/1/2020", "Ngày BCH CĐCS giới thiệu": "01-04-2020",
+              "Số nghị quyết giới thiệu": "12/NQ-CĐCS", "Đảng viên giới thiệu": "Trần Văn Giới",
+              "Cùng công tác từ ngày": "2/1/18"}
+    data.append(row(**common, **{"Họ và tên": "NGUYỄN VĂN AN", "Ngày sinh": "5/6/90",
+                                 "Số CCCD": 66190001234}))
+    data.append(row(**common, **{"Họ và tên": "Lê Thị Bình", "Ngày sinh": "31/02/1992",
+                                 "Số CCCD": "066192001235"}))
+    workbook.save(tmp_path / "filled.xlsx")
+    _upload(client, tmp_path / "filled.xlsx")
+    assert "errors.xlsx" in client.get("/imports/preview").get_data(as_text=True)
+
+    fixed = load_workbook(io.BytesIO(client.get("/imports/errors.xlsx").data))
+    sheet = fixed.worksheets[0]
+    birth = headers.index("Ngày sinh") + 1
+    assert sheet.cell(3, birth).fill.fgColor.rgb.endswith("FFC7CE")
+    sheet.cell(3, birth).value = "28/02/1992"
+    fixed.save(tmp_path / "fixed.xlsx")
+    _upload(client, tmp_path / "fixed.xlsx")
+    assert client.get("/imports/status").get_json()["state"] == "done"
+    client.post("/imports/confirm")
+    people = {p.full_name: p for p in db.session.scalars(select(Person))}
+    assert set(people) == {"Nguyễn Văn An", "Lê Thị Bình"}
+    assert people["Nguyễn Văn An"].citizen_id == "066190001234"
+    assert people["Lê Thị Bình"].birth_date == date(1992, 2, 28)
+    api = client.get("/api/v1/progress?year=2020&district=643").get_json()
+    assert api["total"]["introduced"] == 2

@@ -3,6 +3,7 @@ changes nothing, and nothing outside the officer's area."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 import pytest
@@ -132,13 +133,15 @@ def messy_dossiers(tmp_path, tax_code="6000111222"):
         [],
         ["Tr\u00adêng V¨n C\u00adêng", "01/01/1995", "Nam", "£ §ª", "066195001236", int(tax_code),
          "Công nhân", "THPT", date(2020, 2, 1)],
+        [unicodedata.normalize("NFD", "  Phạm  Thị Hòa "), "02/03/1993 ", "Nữ ", "Kinh",
+         "066193001237 ", f" {tax_code} ", "Công nhân", "12/12"],
     ], title="DANH SÁCH ĐOÀN VIÊN ƯU TÚ", merge="A1:H1", blank_rows=2)
 
 
 def test_messy_dossier_workbook_goes_through_every_rule(officer, company, tmp_path):
     result = run_import("dossiers", messy_dossiers(tmp_path), officer, apply=True)
     assert result.applied, [p.text() for p in result.problems]
-    assert (result.rows, result.new) == (3, 3)
+    assert (result.rows, result.new) == (4, 4)
     people = {p.citizen_id: p for p in db.session.scalars(select(Person))}
     an = people["066190001234"]
     assert (an.full_name, an.birth_date, an.ethnic_group.name) == (
@@ -149,6 +152,8 @@ def test_messy_dossier_workbook_goes_through_every_rule(officer, company, tmp_pa
     assert people["066192001235"].full_name == "Nguyễn Thị Bình"
     assert people["066195001236"].full_name == "Trường Văn Cường"
     assert people["066195001236"].ethnic_group.name == "Ê-đê"
+    hoa = people["066193001237"]
+    assert hoa.full_name == "Phạm Thị Hòa" and unicodedata.is_normalized("NFC", hoa.full_name)
     recorded = db.session.scalars(select(AuditEntry.action).where(
         AuditEntry.object_type == "dossier", AuditEntry.object_id == an.dossier.id)).all()
     assert recorded.count("milestone.record") == 5
@@ -159,7 +164,7 @@ def test_importing_the_same_dossiers_twice_changes_nothing(officer, company, tmp
     run_import("dossiers", path, officer, apply=True)
     before = fingerprint()
     again = run_import("dossiers", path, officer, apply=True)
-    assert again.applied and (again.new, again.changed, again.unchanged) == (0, 0, 3)
+    assert again.applied and (again.new, again.changed, again.unchanged) == (0, 0, 4)
     after = fingerprint()
     assert after[:4] == before[:4] and after[4] == before[4] + 1 and after[5:] == before[5:]
 
@@ -167,7 +172,7 @@ def test_importing_the_same_dossiers_twice_changes_nothing(officer, company, tmp
 def test_dry_run_writes_nothing(officer, company, tmp_path):
     before = fingerprint()
     result = run_import("dossiers", messy_dossiers(tmp_path), officer)
-    assert result.ok and not result.applied and result.new == 3
+    assert result.ok and not result.applied and result.new == 4
     assert fingerprint() == before
 
 

@@ -143,6 +143,12 @@ def test_dossiers_list_in_vietnamese_order_with_real_dates(client, login_as, app
     assert rows[0][7] == "'=cmd|' /C calc'!A0"
     assert rows[4][-1] == "'+84 905 123 456"
     assert not any(c.data_type == "f" for row in sheet.iter_rows(min_row=HEADER_ROW) for c in row)
+    # The streamed sheet has the same official format as the others.
+    assert sheet.freeze_panes == "C9" and sheet.print_title_rows == "$8:$8"
+    assert sheet.auto_filter.ref == f"A8:AC{HEADER_ROW + 5}"
+    assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert all(c.font.name == "Times New Roman" for row in sheet.iter_rows() for c in row
+               if c.value is not None)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "export"))
     assert entry.changes["report"] == "dossiers" and entry.changes["rows"] == 5
     assert entry.changes["filters"]["year"] == 2020
