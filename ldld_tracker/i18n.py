@@ -7,7 +7,8 @@ from functools import cache
 
 from babel import numbers
 from flask import Flask, current_app, has_app_context, has_request_context, request, session
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import format_decimal, format_percent, get_locale, get_translations, lazy_ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 
@@ -59,7 +60,61 @@ def format_share(value: float | None, digits: int = 1) -> str:
     return format_percent(value, format=pattern)
 
 
+# WTForms' own messages (its validators and fields), which it has no Vietnamese for: listed
+# here so that extraction puts them in our catalogue, where WTForms then looks them up.
+WTFORMS_MESSAGES = (
+    _l("This field is required."),
+    _l("Invalid input."),
+    _l("Field must be equal to %(other_name)s."),
+    lazy_ngettext("Field must be at least %(min)d character long.",
+                  "Field must be at least %(min)d characters long.", 1),
+    lazy_ngettext("Field cannot be longer than %(max)d character.",
+                  "Field cannot be longer than %(max)d characters.", 1),
+    lazy_ngettext("Field must be exactly %(max)d character long.",
+                  "Field must be exactly %(max)d characters long.", 1),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
+    _l("Number must be between %(min)s and %(max)s."),
+    _l("Date must be at least %(min)s."),
+    _l("Date must be at most %(max)s."),
+    _l("Date must be between %(min)s and %(max)s."),
+    _l("Invalid value, must be one of: %(values)s."),
+    _l("Invalid value, can't be any of: %(values)s."),
+    _l("This field cannot be edited."),
+    _l("This field is disabled and cannot have a value."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Not a valid choice."),
+    _l("Invalid choice(s): one or more data inputs could not be coerced."),
+    lazy_ngettext("'%(value)s' is not a valid choice for this field.",
+                  "'%(value)s' are not valid choices for this field.", 1),
+    _l("Not a valid datetime value."),
+    _l("Not a valid date value."),
+    _l("Not a valid time value."),
+    _l("Not a valid integer value."),
+    _l("Not a valid decimal value."),
+    _l("Not a valid float value."),
+)
+
+
+class _CatalogueForWTForms:
+    """What Flask-WTF's forms translate their built-in messages with: our catalogue, in the
+    request's language (WTForms formats the placeholders itself)."""
+
+    def ugettext(self, string: str) -> str:
+        return get_translations().ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ungettext(singular, plural, n)
+
+
+def _use_catalogue_for_wtforms() -> None:
+    # Flask-WTF keeps the translations of each request in this attribute (flask_wtf.i18n).
+    request.wtforms_translations = _CatalogueForWTForms()
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_use_catalogue_for_wtforms)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["number"] = format_number

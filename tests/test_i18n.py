@@ -131,6 +131,19 @@ def test_messages_from_python_code_are_in_vietnamese_too(client):
     assert "Sai tên đăng nhập hoặc mật khẩu." in page
 
 
+def test_wtforms_own_validation_messages_come_from_the_catalogue(client):
+    empty = {"username": "", "password": "x"}
+    too_long = {"username": "u" * 65, "password": "x"}
+    page = client.post("/login", data=empty).get_data(as_text=True)
+    assert "Mục này là bắt buộc." in page and "This field is required." not in page
+    page = client.post("/login", data=too_long).get_data(as_text=True)
+    assert "Không được dài quá 64 ký tự." in page  # a plural message, with its number
+    client.post("/language/en")
+    assert "This field is required." in client.post("/login", data=empty).get_data(as_text=True)
+    page = client.post("/login", data=too_long).get_data(as_text=True)
+    assert "Field cannot be longer than 64 characters." in page
+
+
 def test_choosing_english_before_signing_in_translates_the_pages(client):
     response = client.post("/language/en", data={"next": "/login"})
     assert response.status_code == 302 and response.headers["Location"] == "/login"
