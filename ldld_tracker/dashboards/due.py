@@ -7,8 +7,8 @@ the medians (``durations``), then one query that picks the open dossiers on each
 SQL and returns only the first ``LIST_LIMIT`` of each with the list's total (window
 functions). Deadlines are working-day arithmetic (``workflow.calendar``): they are turned
 into cut-off dates here (the last day a step could be dated and still be on the list),
-so SQL compares dates only, and the due dates of the rows shown are worked out with
-``workflow.alerts`` as on a dossier's page.
+so SQL compares dates only, and the due dates of the rows shown are worked out with the
+deadlines of ``workflow.alerts``.
 """
 
 from __future__ import annotations
@@ -22,16 +22,18 @@ from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
 
 from ..extensions import db
 from ..models import Dossier, Enterprise, Person, Unit
-from ..workflow import alerts, counting
+from ..workflow import counting
 from ..workflow.calendar import add_months, add_working_days
 from ..workflow.rules import MILESTONE_BY_CODE, MILESTONES, RuleValues, rule_values
 from .durations import WAITING_STAGES, median_days
 from .figures import Progress
 from .scope import dossiers_base, flag
 
-__all__ = ["LIST_LIMIT", "WAITING_STAGES", "Due", "Item", "ItemList", "due_and_stuck"]
+__all__ = ["LIST_LIMIT", "PAGE_LIMIT", "WAITING_STAGES", "Due", "Item", "ItemList", "due_and_stuck"]
 
 LIST_LIMIT = 200
+# On the page: the first rows of each list (the download has the first LIST_LIMIT).
+PAGE_LIMIT = 50
 # A dossier is "stuck" when it has waited more than this many times the usual (median)
 # time at its stage, and at least MIN_STUCK_DAYS; the median needs MIN_SAMPLES moves.
 STUCK_FACTOR = 2
@@ -143,8 +145,8 @@ def _snapshot(row, as_of: date) -> SimpleNamespace:
                            cell_is_grassroots=row.cell_is_grassroots)
 
 
-def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]):
-    """The first ``LIST_LIMIT`` open dossiers of each list (in unit, enterprise and name
+def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date], limit: int):
+    """The first ``limit`` open dossiers of each list (in unit, enterprise and name
     order), each with its list's total."""
     plan, as_of = progress.plan, progress.as_of
     unit_id = progress.unit.unit_id if progress.unit else None
@@ -173,27 +175,29 @@ def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]
         func.count().over(partition_by=flag(stuck)).label("stuck_total"),
     ).where(or_(inner.c.list_key.is_not(None), stuck)).subquery("ranked")
     stmt = (select(ranked)
-            .where(or_(and_(ranked.c.list_key.is_not(None), ranked.c.list_rank <= LIST_LIMIT),
-                       and_(ranked.c.stuck == 1, ranked.c.stuck_rank <= LIST_LIMIT)))
+            .where(or_(and_(ranked.c.list_key.is_not(None), ranked.c.list_rank <= limit),
+                       and_(ranked.c.stuck == 1, ranked.c.stuck_rank <= limit)))
             .order_by(ranked.c.unit_code, ranked.c.enterprise_sort, ranked.c.person_sort,
                       ranked.c.id))
     return db.session.execute(stmt)
 
 
-def due_and_stuck(user, progress: Progress) -> Due:
-    """The due, overdue and stuck lists of ``progress``'s scope on its "as of" day, and
-    the medians. Two queries."""
+def due_and_stuck(user, progress: Progress, limit: int = LIST_LIMIT) -> Due:
+    """The due, overdue and stuck lists of ``progress``'s scope on its "as of" day (the
+    first ``limit`` of each, with each list's total), and the medians. Two queries."""
     as_of, rules = progress.as_of, rule_values()
     medians, samples = median_days(user, progress)
     cut_offs = _stuck_cut_offs(as_of, medians, samples)
     lists = {key: ItemList(key) for key in (*DEADLINE_LISTS, "stuck")}
     totals = dict.fromkeys(lists, 0)
-    for row in _rows(user, progress, rules, cut_offs):
+    working_days = _WorkingDays()
+    for row in _rows(user, progress, rules, cut_offs, limit):
         snap = _snapshot(row, as_of)
-        if row.list_key is not None and row.list_rank <= LIST_LIMIT:
-            _deadlines(row, snap, row.stage, as_of, rules, lists)
+        if row.list_key is not None and row.list_rank <= limit:
+            since, due, overdue = _deadline(row.list_key, snap, as_of, rules, working_days)
+            lists[row.list_key].add(_item(row, row.stage, since, due, overdue))
             totals[row.list_key] = row.list_total
-        if row.stuck and row.stuck_rank <= LIST_LIMIT:
+        if row.stuck and row.stuck_rank <= limit:
             since = getattr(snap, MILESTONE_BY_CODE[row.stage].date_field)
             item = _item(row, row.stage, since, None, True)
             item.days = (as_of - since).days
@@ -201,29 +205,41 @@ def due_and_stuck(user, progress: Progress) -> Due:
             totals["stuck"] = row.stuck_total
     for key, total in totals.items():
         lists[key].total = total
-    return Due(lists, medians, samples)
+    return Due(lists, medians, samples, limit)
 
 
 def _item(row, stage: str, since: date | None, due: date | None, overdue: bool) -> Item:
     return Item(row.id, row.full_name, row.enterprise, row.unit, stage, since, due, overdue)
 
 
-def _deadlines(row, snap: SimpleNamespace, stage: str, as_of: date, rules, lists) -> None:
-    """Add the dossier to the lists its deadlines put it on (``workflow.alerts`` for what is
-    late or close; the coming ceremony and end of probation worked out here)."""
-    found = {a.code: a for a in alerts.dossier_alerts(snap, as_of, rules)}  # type: ignore[arg-type]
-    for code, key in (("ceremony_overdue", "ceremony"), ("recognition_due", "recognition"),
-                      ("recognition_overdue", "recognition"), ("certificate_expired", "certificate"),
-                      ("certificate_expiring", "certificate"), ("decision_overdue", "decision")):
-        alert = found.get(code)
-        if alert is not None:
-            since = {"ceremony": snap.admitted_on, "recognition": snap.sworn_in_on,
-                     "certificate": snap.trained_on, "decision": snap.cell_resolved_on}[key]
-            lists[key].add(_item(row, stage, since, alert.due, alert.overdue))
-    if snap.admitted_on and not snap.sworn_in_on and "ceremony_overdue" not in found:
-        due = add_working_days(snap.admitted_on, rules.ceremony_working_days)
-        lists["ceremony"].add(_item(row, stage, snap.admitted_on, due, False))
-    if snap.sworn_in_on and not found.keys() & {"recognition_due", "recognition_overdue"}:
+class _WorkingDays:
+    """``add_working_days`` remembered for the rows of one page (many share a date)."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[date, int], date] = {}
+
+    def add(self, start: date, days: int) -> date:
+        key = (start, days)
+        if key not in self.known:
+            self.known[key] = add_working_days(start, days)
+        return self.known[key]
+
+
+def _deadline(list_key: str, snap: SimpleNamespace, as_of: date, rules: RuleValues,
+              working_days: _WorkingDays) -> tuple[date, date, bool]:
+    """(since, due, overdue) of a dossier on a deadline list: the deadlines of
+    ``workflow.alerts`` (a test holds the two together), without composing its messages."""
+    if list_key == "ceremony":
+        due = working_days.add(snap.admitted_on, rules.ceremony_working_days)
+        return snap.admitted_on, due, as_of > due
+    if list_key == "recognition":
         ends = add_months(snap.sworn_in_on, rules.probation_months)
-        if (ends - as_of).days <= SOON_DAYS:
-            lists["recognition"].add(_item(row, stage, snap.sworn_in_on, ends, False))
+        if as_of < ends:
+            return snap.sworn_in_on, ends, False
+        due = working_days.add(ends, rules.recognition_working_days)
+        return snap.sworn_in_on, due, as_of > due
+    if list_key == "certificate":
+        expires = add_months(snap.trained_on, rules.certificate_valid_months)
+        return snap.trained_on, expires, as_of > expires
+    return (snap.cell_resolved_on, working_days.add(snap.cell_resolved_on,
+                                                    rules.admission_working_days), True)

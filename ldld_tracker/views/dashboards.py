@@ -151,5 +151,5 @@ def coverage():
 def due():
     """Ceremonies, recognitions, certificates and decisions due; dossiers stuck; medians."""
     return _page("dashboards/due.html", lambda progress: {
-        "result": due_queries.due_and_stuck(current_user, progress),
+        "result": due_queries.due_and_stuck(current_user, progress, due_queries.PAGE_LIMIT),
         "waiting_stages": due_queries.WAITING_STAGES}, figures=False)
