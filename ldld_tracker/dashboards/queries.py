@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 
 from .. import access
 from ..extensions import db
-from ..models import Enterprise, EnterpriseTarget, ReportedTotal, Unit, UnitTarget, User
+from ..models import Enterprise, EnterpriseTarget, Person, ReportedTotal, Unit, UnitTarget, User
 from ..workflow import counting
 from . import pace
 from .figures import (
@@ -51,6 +51,29 @@ __all__ = [
 ]
 
 
+def _members(user: User, plan: PlanInfo, key: ColumnElement, unit_id: int | None) -> Select:
+    """Members recorded per ``key``: counted per enterprise straight from the index on
+    ``person.enterprise_id`` (only the enterprises in scope when the user or the page is
+    narrowed to some), then added up per key over the enterprises in scope."""
+    per_enterprise = select(Person.enterprise_id.label("enterprise_id"),
+                            func.count().label("people")).group_by(Person.enterprise_id)
+    if unit_id is not None or user.role not in access.READ_ALL:
+        in_scope = select(Enterprise.id).where(access.enterprise_clause(user))
+        if unit_id is not None:
+            in_scope = in_scope.where(Enterprise.unit_id == unit_id)
+        per_enterprise = per_enterprise.where(Person.enterprise_id.in_(in_scope))
+    counts = per_enterprise.subquery("members")
+    stmt = (select(key.label("key"), func.sum(counts.c.people))
+            .select_from(Enterprise)
+            .join(counts, counts.c.enterprise_id == Enterprise.id)
+            .join(Unit, Enterprise.unit_id == Unit.id)
+            .where(access.people_clause(user), territory_clause(plan))
+            .group_by(key))
+    if unit_id is not None:
+        stmt = stmt.where(Unit.id == unit_id)
+    return stmt
+
+
 def _tracked(user: User, plan: PlanInfo, as_of: date, key: ColumnElement,
              unit_id: int | None = None) -> dict[int, Figures]:
     """Tracked figures per ``key`` (a unit or enterprise id column), in two queries: the
@@ -61,10 +84,8 @@ def _tracked(user: User, plan: PlanInfo, as_of: date, key: ColumnElement,
     flags, the outer one groups by key and stage (grouping on a subquery's column keeps
     PostgreSQL happy with bound parameters)."""
     result: dict[int, Figures] = {}
-    members = people_base(user, plan, unit_id).add_columns(key.label("key"), func.count()) \
-        .group_by(key)
-    for row_key, people in db.session.execute(members):
-        result.setdefault(row_key, Figures()).people = people
+    for row_key, people in db.session.execute(_members(user, plan, key, unit_id)):
+        result.setdefault(row_key, Figures()).people = int(people)
     year = plan.year
     inner = dossiers_base(user, plan, unit_id).add_columns(
         key.label("key"),
