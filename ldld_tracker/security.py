@@ -53,14 +53,22 @@ def _headers(response: Response) -> Response:
     return response
 
 
-def _forms_take_form_data() -> None:
-    """Refuse a JSON body posted to a page (400). Flask-WTF would read it as the form's data,
-    with values of any type (objects, lists, numbers, null) that the fields, written for the
-    text a browser sends, are not made for."""
+def _refuse_malformed_input() -> None:
+    """Answer 400 to what no browser sends from our pages:
+
+    - a JSON body posted to a page: Flask-WTF would read it as the form's data, with values
+      of any type (objects, lists, numbers, null) that fields written for text are not made for;
+    - a NUL character in the path, the query string or a form value: PostgreSQL cannot store
+      or even compare text holding one, so it would otherwise fail deep in a query."""
     if request.method == "POST" and request.is_json and not request.path.startswith("/api/"):
+        abort(400)
+    sent = [request.args, request.form] if request.method == "POST" else [request.args]
+    texts = [request.path, *(text for data in sent for pair in data.items(multi=True)
+                             for text in pair)]
+    if any("\x00" in text for text in texts):
         abort(400)
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(_forms_take_form_data)
+    app.before_request(_refuse_malformed_input)
     app.after_request(_headers)

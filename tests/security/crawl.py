@@ -4,6 +4,7 @@ what a privacy check needs (the text shown, every URL the page points to)."""
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 from collections import deque
@@ -12,12 +13,14 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote_plus, urlsplit
 
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 
 from ldld_tracker.text import fold
 
 _URL_ATTRIBUTE = re.compile(r'\b(?:href|src|action|formaction|data-[\w-]*url[\w-]*)="([^"]*)"', re.I)
 _SELECT = re.compile(r"<select\b.*?</select>", re.S | re.I)
 _SKIPPED = ("/static/", "/logout")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass
@@ -33,12 +36,26 @@ class Page:
         return _SELECT.sub("", self.text)
 
 
+def workbook_text(data: bytes) -> str:
+    """Every cell of every sheet of an .xlsx, one line per row."""
+    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    lines = [" | ".join("" if value is None else str(value) for value in row)
+             for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return "\n".join(lines)
+
+
 def page_of(url: str, response) -> Page:
+    """What a privacy check needs of a response: the text shown (a workbook's cells for a
+    download) and, for HTML, every URL in it."""
+    is_html = response.mimetype == "text/html"
     if response.is_json:
         text = json.dumps(response.json, ensure_ascii=False)
+    elif response.mimetype == XLSX:
+        text = workbook_text(response.data)
     else:
         text = response.get_data(as_text=True)
-    urls = [html.unescape(u) for u in _URL_ATTRIBUTE.findall(text)] if not response.is_json else []
+    urls = [html.unescape(u) for u in _URL_ATTRIBUTE.findall(text)] if is_html else []
     if "Location" in response.headers:
         urls.append(response.headers["Location"])
     return Page(url, response.status_code, text, urls)

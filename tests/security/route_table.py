@@ -91,6 +91,12 @@ def language(world: World, side: Side) -> dict[str, Any]:
     return {"lang": "en" if _inside(world, side) else "xx"}
 
 
+def import_kind(world: World, side: Side) -> dict[str, Any]:
+    """Import kinds have no scope: "outside" is the other kind (the admin imports
+    enterprises, not dossiers)."""
+    return {"kind": "dossiers" if _inside(world, side) else "enterprises"}
+
+
 def current_version(world: World, side: Side) -> dict[str, Any]:
     return {"version": str(side.dossier.version), "settings-note": "Ghi chú"}
 
@@ -112,6 +118,7 @@ SEARCH_POST = expect(302, 403, 302, 302, 302)
 PERSON_PAGE = expect(302, 404, 200, (200, 404), (200, 404))
 PERSON_FORM = expect(302, 404, 403, (200, 404), (200, 404))
 DOSSIER_ACTION = expect(302, 404, 403, (422, 404), (422, 404))
+IMPORTERS = expect(302, 200, 403, 200, 200)
 
 ROUTES: dict[tuple[str, str], Route] = {
     ("main.home", "GET"): Route(nothing, ANY_SIGNED_IN),
@@ -196,6 +203,24 @@ ROUTES: dict[tuple[str, str], Route] = {
                                                 nothing),
     ("plans.reported", "GET"): Route(plan_unit, expect(302, 403, 200, (200, 404), 403)),
     ("plans.reported", "POST"): Route(plan_unit, expect(302, 403, 302, (302, 404), 403), nothing),
+    # Imports: officers and the admin. With no upload in the session the pages send the
+    # user back to the upload form (302) or have nothing to show (404).
+    ("imports.index", "GET"): Route(nothing, IMPORTERS),
+    ("imports.template", "GET"): Route(import_kind, expect(302, (404, 200), 403, 200, 200)),
+    ("imports.upload", "POST"): Route(nothing, expect(302, (400, 302), 403, 302, 302),
+                                         import_kind),
+    ("imports.preview", "GET"): Route(nothing, expect(302, 302, 403, 302, 302)),
+    ("imports.status", "GET"): Route(nothing, expect(302, 404, 403, 404, 404)),
+    ("imports.confirm", "POST"): Route(nothing, expect(302, 302, 403, 302, 302), nothing),
+    ("imports.errors", "GET"): Route(nothing, expect(302, 404, 403, 404, 404)),
+    ("imports.discard", "POST"): Route(nothing, expect(302, 302, 403, 302, 302), nothing),
+    # Reports (.xlsx): like the dashboards, a district officer asking for another unit gets
+    # 404; an enterprise officer's progress and due reports are always their enterprise's.
+    ("reports.index", "GET"): Route(nothing, PEOPLE_LIST),
+    ("reports.progress", "GET"): Route(district_query, DASHBOARD),
+    ("reports.due", "GET"): Route(district_query, DASHBOARD),
+    ("reports.dossiers", "GET"): Route(district_query,
+                                       expect(302, 403, 200, (200, 404), (200, 404))),
 }
 
 

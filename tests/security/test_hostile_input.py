@@ -265,3 +265,19 @@ def test_the_plan_target_is_typed_as_officials_write_it(app, client):
     assert response.status_code == 302
     db.session.refresh(world.plan)
     assert world.plan.target == 4200
+
+
+def test_a_nul_character_anywhere_in_a_request_is_refused_before_any_query(app, client):
+    """PostgreSQL cannot compare text holding NUL: it must never reach a query."""
+    world = build_world()
+    before = fingerprint(db.engine)
+    assert client.post("/login", data={"username": "admin\x00", "password": "x"}).status_code == 400
+    assert fingerprint(db.engine) == before  # not even a failed attempt is counted
+    sign_in(client, world, "board")
+    before = fingerprint(db.engine)
+    assert client.get("/dashboards/district/643%00").status_code == 400
+    assert client.get("/api/v1/progress?district=6%0043").json["status"] == 400
+    assert client.get("/audit/?action=x%00").status_code == 400
+    case = FORMS["plan edit"].prepare(world, 1)
+    assert client.post(case.url, data={**case.data, "number": "1\x00"}).status_code == 400
+    assert fingerprint(db.engine) == before
