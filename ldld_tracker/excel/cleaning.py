@@ -106,7 +106,7 @@ def integer(raw: object) -> int:
             raise CellError(_("Expected a whole number, found %(value)s.", value=raw))
         return int(raw)
     digits = re.sub(r"[\s.,]", "", text(raw))
-    if not digits.isdigit():
+    if not digits.isdecimal():  # isdigit() would take "²", which int() refuses
         raise CellError(_("Expected a whole number."))
     return int(digits)
 

@@ -56,3 +56,40 @@ def is_clean(text: str) -> bool:
     return (unicodedata.is_normalized("NFC", text)
             and not any(mark in text for mark in INVISIBLE)
             and not any(unicodedata.category(ch) == "Cc" for ch in text))
+
+
+# --- workbooks for the importer ------------------------------------------------------------
+
+ZIP_BOMB_PADDING = 20 * 1024 * 1024  # zeros: 20 MB unpacked from about 20 KB
+
+
+def hostile_workbooks() -> dict[str, bytes]:
+    """Files an importer must refuse, built with the Excel tests' own builders."""
+    import io
+    import zipfile
+
+    from ldld_tracker.excel.safety import OLE_SIGNATURE
+
+    from ..excel.test_safety import _bombed, _rewrite, _xlsx_bytes
+
+    plain = _xlsx_bytes()
+    types = zipfile.ZipFile(io.BytesIO(plain)).read("[Content_Types].xml").replace(
+        b"sheet.main+xml", b"sheet.macroEnabled.main+xml")
+    empty_zip = io.BytesIO()
+    zipfile.ZipFile(empty_zip, "w").close()
+    return {
+        "XML bomb": _bombed(plain),
+        "zip bomb": _rewrite(plain, add={"xl/media/padding.bin": b"\0" * ZIP_BOMB_PADDING}),
+        "macro workbook renamed": _rewrite(plain, {"[Content_Types].xml": types},
+                                           add={"xl/vbaProject.bin": b"\0" * 100}),
+        "text file renamed": "Họ và tên;Ngày sinh\nNguyễn Văn An;05/06/1990\n".encode(),
+        "truncated archive": plain[: len(plain) // 2],
+        "empty file": b"",
+        "old .xls renamed": OLE_SIGNATURE + b"\0" * 600,
+        "random bytes": bytes(range(256)) * 4,
+        "empty archive": empty_zip.getvalue(),
+    }
+
+
+HOSTILE_FILE_NAMES = ("<script>alert(1)</script>.xlsx", "../../../etc/passwd.xlsx",
+                      "danh\u202eslx.exe", "a" * 5000 + ".xlsx", "CON.xlsx", ".xlsx")
