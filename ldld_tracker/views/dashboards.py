@@ -39,6 +39,21 @@ def _endpoint_url(endpoint: str, **values: Any) -> str | None:
     return url_for(endpoint, **values)
 
 
+_SENTINEL = 987654321
+
+
+@bp.app_template_global()
+def id_links(endpoint: str, key: str, **values: Any) -> Callable[[int], str] | None:
+    """A link maker for many rows of one table (``link(42)`` is ``url_for(endpoint,
+    key=42, **values)``): the URL is built once, not once per row; None while the
+    endpoint's feature is not installed."""
+    url = _endpoint_url(endpoint, **values, **{key: _SENTINEL})
+    if url is None:
+        return None
+    head, tail = url.split(str(_SENTINEL), 1)
+    return lambda object_id: f"{head}{int(object_id)}{tail}"
+
+
 @bp.app_template_global()
 def number_cell(value: int | float | None, class_: str = "text-end") -> Markup:
     """A table cell with a number and its raw value for the charts (``data-value``). A
