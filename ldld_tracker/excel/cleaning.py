@@ -111,13 +111,18 @@ def integer(raw: object) -> int:
     return int(digits)
 
 
+def _ascii_digits(value: str) -> bool:
+    """0-9 only (other scripts' digits pass ``isdigit`` and would be stored as typed)."""
+    return value.isascii() and value.isdigit()
+
+
 def citizen_id(raw: object) -> str:
     """12 digits; 11 digits are one that lost its leading zero in Excel, restored."""
     value = _number_text(raw) if isinstance(raw, int | float) else normalise_citizen_id(text(raw))
-    if value.isdigit() and len(value) == 11:
+    if _ascii_digits(value) and len(value) == 11:
         value = "0" + value
-    if not (value.isdigit() and len(value) == 12):
-        if value.isdigit() and len(value) == 9:
+    if not (_ascii_digits(value) and len(value) == 12):
+        if _ascii_digits(value) and len(value) == 9:
             raise CellError(_("This is an old 9-digit identity card number: give the 12-digit "
                               "citizen ID (CCCD)."))
         raise CellError(_("A citizen ID (CCCD) has exactly 12 digits."))
@@ -132,7 +137,7 @@ def tax_code(raw: object) -> str:
             value = "0" + value
     else:
         value = normalise_tax_code(text(raw))
-    if not (value.isdigit() and len(value) in (10, 13)):
+    if not (_ascii_digits(value) and len(value) in (10, 13)):
         raise CellError(_("A tax code has 10 or 13 digits."))
     return value
 

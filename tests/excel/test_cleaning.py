@@ -200,3 +200,13 @@ def test_cleaning_converts_legacy_text_before_matching_lists(app):
     assert Cleaner().parse(COLUMNS["unit"], "Bu«n Ma Thuét").code == "643"
     assert Cleaner().parse(COLUMNS["ethnic_group"], "£ §ª").name == "Ê-đê"
     assert Cleaner().parse(COLUMNS["full_name"], "NGUYEÃN THÒ BÌNH") == "Nguyễn Thị Bình"
+
+
+@pytest.mark.parametrize("raw", ["０６６１９０００１２３４", "066190001234"])
+def test_full_width_digits_are_read_as_digits(raw):
+    assert cleaning.citizen_id(raw) == "066190001234"
+
+
+def test_digits_of_other_scripts_are_refused():
+    with pytest.raises(CellError):
+        cleaning.citizen_id("٠٦٦١٩٠٠٠١٢٣٤")
