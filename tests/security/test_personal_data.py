@@ -3,12 +3,14 @@ scope holds the person, and never goes into a URL or a log line."""
 
 from __future__ import annotations
 
+import io
 import logging
 
 import pytest
 
 from ldld_tracker.text import fold
 
+from ..excel.helpers import PERSON_HEADERS, person_row, write
 from .crawl import Page, crawl, leaks, page_of, url_forms
 from .route_table import ROUTES, url_for_case
 from .world import ROLES, Side, World, build_world, sign_in
@@ -126,7 +128,7 @@ class AccessLog:
 
 
 def test_no_personal_data_reaches_the_logs_through_searches_refusals_or_a_crash(
-        app, client, caplog, monkeypatch):
+        app, client, caplog, monkeypatch, tmp_path):
     caplog.set_level(logging.DEBUG)
     world = build_world()
     person = world.inside.person
@@ -155,10 +157,20 @@ def test_no_personal_data_reaches_the_logs_through_searches_refusals_or_a_crash(
 
     monkeypatch.setitem(app.view_functions, "people.detail", crash)
     assert server.open(f"/members/{person.id}").status_code == 500
+    # An import job that fails on a workbook named after a person, and says who in its error.
+    monkeypatch.setattr("ldld_tracker.excel.uploads.run_import", lambda *a, **k: crash())
+    workbook = write(tmp_path / "list.xlsx", [PERSON_HEADERS, person_row(
+        person.citizen_id, world.inside.enterprise.tax_code, name=person.full_name)])
+    upload = (io.BytesIO(workbook.read_bytes()), f"Danh sách {person.full_name}.xlsx")
+    response = server.open("/imports/upload", "POST", data={"kind": "dossiers", "file": upload},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert "stopped unexpectedly" in client.get("/imports/preview").text
 
     logged = "\n".join(record.getMessage() for record in caplog.records)
     logged += "\n" + caplog.text
-    assert "RuntimeError" in logged  # the crash itself is logged, without its message
+    assert "Unhandled RuntimeError" in logged  # the crashes are logged, without their message
+    assert "Import job failed: RuntimeError" in logged
     assert '"POST /members/ HTTP/1.1" 302' in logged
     secrets = _url_secrets(world)
     assert not leaks(logged, secrets), leaks(logged, secrets)
