@@ -29,6 +29,7 @@ class Page:
     status: int
     text: str  # the body; JSON re-encoded without \u escapes so names read as typed
     urls: list[str] = field(default_factory=list)  # links, form actions, the redirect
+    mimetype: str = "text/html"
 
     def shown_text(self) -> str:
         """The body without its <select> lists (every ethnic group and religion is a choice
@@ -58,7 +59,7 @@ def page_of(url: str, response) -> Page:
     urls = [html.unescape(u) for u in _URL_ATTRIBUTE.findall(text)] if is_html else []
     if "Location" in response.headers:
         urls.append(response.headers["Location"])
-    return Page(url, response.status_code, text, urls)
+    return Page(url, response.status_code, text, urls, response.mimetype)
 
 
 def _local(url: str) -> str | None:

@@ -289,3 +289,32 @@ def test_a_nul_character_anywhere_in_a_request_is_refused_before_any_query(app, 
     case = FORMS["plan edit"].prepare(world, 1)
     assert client.post(case.url, data={**case.data, "number": "1\x00"}).status_code == 400
     assert fingerprint(db.engine) == before
+
+
+def test_stored_markup_is_shown_escaped_on_every_page_that_shows_it(app):
+    """Markup accepted as text (a name, a note, a plan number) is inert on every page a
+    crawl of the app reaches, the audit log and the dashboards included."""
+    from .crawl import crawl
+
+    world = build_world()
+    payloads = {"enterprise edit": "name", "member edit": "full_name",
+                "dossier settings": "settings-note", "milestone identified": "identified-identified_by",
+                "plan edit": "number", "user edit": "full_name"}
+    for number, (form_name, field_name) in enumerate(payloads.items()):
+        spec = FORMS[form_name]
+        client = app.test_client()
+        sign_in(client, world, spec.role)
+        case = spec.prepare(world, 900 + number)
+        markup = LIVE_MARKUP[number % len(LIVE_MARKUP)]
+        response = client.post(case.url, data={**case.data, field_name: f"Tên {markup}"})
+        assert response.status_code == 302, (form_name, _messages(response.text))
+    live, escaped = [], 0
+    for role in ("board", "district", "admin"):
+        client = app.test_client()
+        sign_in(client, world, role)
+        for page in crawl(client, ["/", "/audit/", "/admin/users"], limit=150):
+            if page.mimetype == "text/html":  # JSON and workbooks hold text, not markup
+                live += [f"{role} {page.url}: {m}" for m in LIVE_MARKUP if m in page.text]
+                escaped += "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    assert not live, "\n".join(live)
+    assert escaped > 5  # the pages did show the stored text
