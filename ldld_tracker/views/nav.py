@@ -15,6 +15,7 @@ NAV: tuple[tuple[str, object, frozenset[Role]], ...] = (
     ("dossiers.index", _l("Dossiers"), PEOPLE),
     ("people.index", _l("Members"), PEOPLE),
     ("enterprises.index", _l("Enterprises"), ALL),
+    ("reports.index", _l("Reports"), PEOPLE),
     ("imports.index", _l("Import"), frozenset({Role.DISTRICT, Role.ENTERPRISE, Role.ADMIN})),
     ("plans.index", _l("Plans and targets"), frozenset({Role.BOARD, Role.DISTRICT})),
     ("admin.users", _l("Users"), frozenset({Role.ADMIN})),
