@@ -55,5 +55,11 @@ test: $(VENV)/.installed translations lint
 load: $(VENV)/.installed translations
 	$(BIN)/python scripts/load.py $(LOAD_ARGS)
 
+# Benchmarks (speed goals of issue 6), writes docs/BENCHMARKS.md; data sets cached in
+# instance/bench/. Quick: make bench BENCH_ARGS=--quick. Part of the country on PostgreSQL:
+# make bench BENCH_ARGS="--fraction 0.25".
+bench: $(VENV)/.installed translations
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -1,0 +1,141 @@
+"""Everything measured on one database: query counts, server-side times of every call
+for both users, and the floor (bare SQL) of each call with a check that it computes the
+same numbers as the API."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from flask import Flask
+from sqlalchemy import event, select
+
+from ldld_tracker.extensions import db
+from ldld_tracker.models import Unit
+
+from . import floor
+from .databases import BOARD, DISTRICT, DISTRICT_UNIT
+from .timing import CALLS, USERS, Timing, api_figures, signed_in, time_calls
+
+PROGRESS = ["units", "reported", "members", "dossiers"]
+UNIT_PROGRESS = [*PROGRESS, "enterprises"]
+CALL_SETS = {
+    "api progress": PROGRESS, "api progress, unit": UNIT_PROGRESS, "overview": PROGRESS,
+    "by district": PROGRESS, "district": UNIT_PROGRESS, "funnel": PROGRESS,
+    "over time": [*PROGRESS, "monthly", "reported monthly"],
+    "breakdowns": [*PROGRESS, "breakdowns"],
+    "coverage": ["coverage by unit", "coverage list"],
+    "due and stuck": ["medians", "due lists"],
+}
+UNIT_CALLS = {"api progress, unit", "district"}
+
+
+@dataclass
+class DatabaseRun:
+    label: str
+    sizes: str
+    build: dict
+    timings: dict[tuple[str, str], Timing]
+    queries: dict[tuple[str, str], int]
+    floors: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
+    checks: list[str] = field(default_factory=list)
+
+
+def query_counts(app: Flask) -> dict[tuple[str, str], int]:
+    """SQL statements per call, the sign-in's user lookup included."""
+    counts: dict[tuple[str, str], int] = {}
+    clients = {user: signed_in(app, username) for user, username in USERS}
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def count(*_args) -> None:
+        statements.append("")
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for user, client in clients.items():
+            for name, path in CALLS:
+                statements.clear()
+                client.get(path)
+                counts[(user, name)] = len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return counts
+
+
+def _unit_id(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Unit.id).where(Unit.code == DISTRICT_UNIT))
+
+
+def floors(app: Flask, url: str, repetitions: int) -> tuple[dict, list[str]]:
+    """(user, call) -> (floor p50, floor p95) in ms, and the numbers' check."""
+    unit_id = _unit_id(app)
+    runner = floor.Runner(url)
+    set_times: dict[tuple, floor.Timing] = {}
+    set_rows: dict[tuple, list] = {}
+    try:
+        for user, _u in USERS:
+            scope = unit_id if user == "district" else None
+            for name, _p in CALLS:
+                call_scope = unit_id if name in UNIT_CALLS else scope
+                key = "enterprise" if name in UNIT_CALLS else "unit"
+                sql = floor.figure_sets(runner.dialect, call_scope, key)
+                params = floor.parameters(runner, call_scope)
+                for set_name in CALL_SETS[name]:
+                    ident = (call_scope, key, set_name)
+                    if ident in set_times:
+                        continue
+                    if set_name == "due lists":
+                        due_params, cut_offs = floor.due_parameters(
+                            runner, params, set_rows[(call_scope, key, "medians")])
+                        statement = floor.due_lists(call_scope, cut_offs)
+                        set_times[ident], set_rows[ident] = runner.time(statement, due_params,
+                                                                        repetitions)
+                    else:
+                        set_times[ident], set_rows[ident] = runner.time(sql[set_name], params,
+                                                                        repetitions)
+        results = {}
+        for user, _u in USERS:
+            scope = unit_id if user == "district" else None
+            for name, _p in CALLS:
+                call_scope = unit_id if name in UNIT_CALLS else scope
+                key = "enterprise" if name in UNIT_CALLS else "unit"
+                parts = [set_times[(call_scope, key, s)] for s in CALL_SETS[name]]
+                results[(user, name)] = (sum(t.p50 for t in parts), sum(t.p95 for t in parts))
+        checks = [_check(app, set_rows, None, BOARD, None), _check(app, set_rows, unit_id, DISTRICT, None),
+                  _check(app, set_rows, unit_id, BOARD, DISTRICT_UNIT)]
+    finally:
+        runner.close()
+    return results, checks
+
+
+def _check(app: Flask, rows: dict, scope: int | None, username: str, district: str | None) -> str:
+    """Do the bare SQL's figures equal the API's (tracked, reported, by stage)?"""
+    key = "enterprise" if district else "unit"
+    current: Counter = Counter()
+    reached: Counter = Counter()
+    for _key, stage, count, *flags in rows[(scope, key, "dossiers")]:
+        current[stage] += count
+        for code, n in zip(floor.STAGES, flags, strict=True):
+            reached[code] += n
+    reported = sum(int(r[1] or 0) for r in rows[(scope, key, "reported")])
+    total = api_figures(app, username, district)["total"]
+    api_current = Counter({k: v for k, v in total["current"].items() if v})
+    ours_current = Counter({k: v for k, v in current.items() if v and k != "none"})
+    same = (api_current == ours_current and dict(total["reached"]) == {s: reached[s] for s in floor.STAGES}
+            and total["admitted_reported"] == reported)
+    what = f"{username}{' ' + district if district else ''}"
+    return f"{what}: {'same figures' if same else 'DIFFERENT figures'} (admitted tracked " \
+           f"{total['admitted_tracked']:,} / bare {reached['admitted']:,}, reported " \
+           f"{total['admitted_reported']:,} / bare {reported:,})"
+
+
+def run_database(label: str, sizes: str, build: dict, url: str, app: Flask, repetitions: int,
+                 with_floor: bool) -> DatabaseRun:
+    run = DatabaseRun(label, sizes, build, {}, query_counts(app))
+    run.timings = time_calls(app, repetitions)
+    if with_floor:
+        run.floors, run.checks = floors(app, url, repetitions)
+    return run
