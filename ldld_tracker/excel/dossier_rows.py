@@ -6,12 +6,17 @@ needs, the dates' order, the age, the introducers, the votes and the roles that 
 record each step are checked exactly as on the form. A milestone already recorded with
 the same date and details is left alone (importing a file twice changes nothing); an
 empty cell never removes anything.
+
+Rows come in chunks (see ``importer``): the chunk's people, with their dossiers and
+introducers, and which of them are in the officer's area, are looked up in two queries,
+and the operations are told not to flush; the importer flushes the chunk once.
 """
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import access, clock
@@ -32,18 +37,45 @@ DOSSIER_FIELDS = ("party_cell", "cell_is_grassroots", "note")
 class DossierRows(RowHandler):
     FIELD_COLUMNS = {"ethnic_group_id": "ethnic_group", "religion_id": "religion",
                      "enterprise_id": "tax_code"}
+    BATCHED = True
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.seen: dict[str, int] = {}
         self.enterprises: dict[str, Enterprise | None] = {}
         self.today = clock.today()
+        # For the chunk being applied: its people by citizen ID (whoever can see them),
+        # and the ids of those in the actor's area.
+        self.people: dict[str, Person] = {}
+        self.in_scope: set[int] = set()
+
+    def prepare(self, chunk: list[dict[str, object]]) -> None:
+        citizen_ids = sorted({str(v["citizen_id"]) for v in chunk})
+        if not citizen_ids:
+            return
+        self.people = {p.citizen_id: p for p in db.session.scalars(
+            select(Person).where(Person.citizen_id.in_(citizen_ids))
+            .options(selectinload(Person.dossier).selectinload(Dossier.introducers)))}
+        if self.people:
+            self.in_scope = {p.id for p in db.session.scalars(
+                access.people(self.actor).where(Person.citizen_id.in_(list(self.people))))}
+
+    def forget(self) -> None:
+        self.people, self.in_scope = {}, set()
 
     def _enterprise(self, tax_code: str) -> Enterprise | None:
         if tax_code not in self.enterprises:
             self.enterprises[tax_code] = db.session.scalar(
                 access.enterprises(self.actor).where(Enterprise.tax_code == tax_code))
         return self.enterprises[tax_code]
+
+    def _person(self, citizen_id: str) -> tuple[Person | None, bool]:
+        """The person with this citizen ID, if any, and whether the actor may see them."""
+        if self.batch:
+            person = self.people.get(citizen_id)
+            return person, person is not None and person.id in self.in_scope
+        person = db.session.scalar(select(Person).where(Person.citizen_id == citizen_id))
+        return person, person is not None and db.session.scalar(
+            access.people(self.actor).where(Person.id == person.id)) is not None
 
     def _person_values(self, v: dict[str, object], enterprise: Enterprise) -> dict[str, object]:
         values: dict[str, object] = {
@@ -70,23 +102,28 @@ class DossierRows(RowHandler):
             raise RowRefused(("tax_code", _(
                 "No enterprise with tax code %(code)s in your area: import or add it first.",
                 code=v["tax_code"])))
-        person = db.session.scalar(select(Person).where(Person.citizen_id == citizen_id))
-        if person is not None and db.session.scalar(
-                access.people(self.actor).where(Person.id == person.id)) is None:
+        person, visible = self._person(citizen_id)
+        if person is not None and not visible:
             raise RowRefused(("citizen_id", _("This citizen ID belongs to a member recorded "
                                               "outside your area.")))
         values = self._person_values(v, enterprise)
+        # In a chunk the citizen ID was looked up among all people just above (and the
+        # earlier rows of the file are in ``seen``): the operations need not look again.
+        flush, checked = not self.batch, self.batch
         if person is None:
-            person, status = create_person(values, self.actor), "new"
+            person, status = create_person(values, self.actor, flush=flush,
+                                           unique_checked=checked), "new"
         else:
-            status = "changed" if update_person(person, values, self.actor) else "unchanged"
+            status = "changed" if update_person(person, values, self.actor, flush=flush,
+                                                unique_checked=checked) else "unchanged"
         details = {key: v[key] for key in DOSSIER_FIELDS if key in v}
         dossier = None if status == "new" else person.dossier
         if dossier is None:
-            dossier = open_dossier(person, self.actor, **details)
+            dossier = open_dossier(person, self.actor, flush=flush, **details)
             set_committed_value(dossier, "introducers", [])  # new: nothing to load
             status = "new" if status == "new" else "changed"
-        elif apply_changes(dossier, details, DOSSIER_FIELDS, self.actor, "dossier.update"):
+        elif apply_changes(dossier, details, DOSSIER_FIELDS, self.actor, "dossier.update",
+                           flush=flush):
             status = "changed"
         for milestone in MILESTONES:
             if self._milestone(dossier, milestone, v) and status == "unchanged":
@@ -121,7 +158,8 @@ class DossierRows(RowHandler):
         entry = MilestoneEntry(milestone.code, on, details, introducers)
         reason = _("Corrected by a workbook import.") if current is not None else ""
         try:
-            findings = record_milestone(dossier, entry, self.actor, self.today, reason)
+            findings = record_milestone(dossier, entry, self.actor, self.today, reason,
+                                        flush=not self.batch)
         except OperationRefused as refused:
             raise RowRefused(*((milestone.date_field, m) for m in refused.messages)) from None
         for finding in findings:

@@ -17,10 +17,6 @@ OPTIONAL = ("workforce", "union_founded_on", "has_party_org")
 class EnterpriseRows(RowHandler):
     FIELD_COLUMNS = {"unit_id": "unit", "zone_id": "zone", "party_org_since": "has_party_org"}
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.seen: dict[str, int] = {}
-
     def _in_scope(self, model: type, object_id: int) -> bool:
         scoped = access.enterprises if model is Enterprise else access.units
         return db.session.scalar(scoped(self.actor).where(model.id == object_id)) is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import inspect
 
 from .. import audit
 from ..errors import EditConflict
@@ -20,15 +21,32 @@ def ensure_version(obj: Any, expected_version: int | None) -> None:
             "saved: reload the page to see their version, then make your changes again."))
 
 
+def fill_defaults(obj: Any) -> None:
+    """Give a new, not yet flushed object the column defaults a flush would give it
+    (``""`` for text, ``False`` for flags …), so that what is checked and audited before
+    a deferred flush is what the flush writes. The version column is left to the ORM."""
+    mapper = inspect(obj).mapper
+    state = inspect(obj).dict
+    for attr in mapper.column_attrs:
+        column = attr.columns[0]
+        default = column.default
+        if (attr.key in state or column is mapper.version_id_col or default is None
+                or not default.is_scalar):
+            continue
+        setattr(obj, attr.key, default.arg)
+
+
 def apply_changes(obj: Any, values: dict[str, Any], fields: tuple[str, ...], actor: User,
-                  action: str, reason: str = "") -> dict[str, list[Any]]:
-    """Set ``values`` on ``obj``, audit what changed (before -> after), flush."""
+                  action: str, reason: str = "", *, flush: bool = True) -> dict[str, list[Any]]:
+    """Set ``values`` on ``obj``, audit what changed (before -> after), flush (unless
+    ``flush=False``: the caller flushes and calls ``audit.write_deferred()``)."""
     before = audit.snapshot(obj, fields)
     for name, value in values.items():
         if name in fields:
             setattr(obj, name, value)
     changes = audit.changes_between(before, audit.snapshot(obj, fields))
     if changes:
-        audit.record(actor, action, obj, changes, reason)
-    db.session.flush()
+        audit.record(actor, action, obj, changes, reason, flush=flush)
+    if flush:
+        db.session.flush()
     return changes

@@ -14,7 +14,7 @@ from .. import audit, clock
 from ..errors import OperationRefused
 from ..extensions import db
 from ..models import Person, User
-from ._common import apply_changes, ensure_version
+from ._common import apply_changes, ensure_version, fill_defaults
 
 FIELDS = ("full_name", "birth_date", "sex", "ethnic_group_id", "religion_id", "citizen_id",
           "phone", "enterprise_id", "role_category", "union_joined_on", "education",
@@ -38,7 +38,7 @@ def normalise_citizen_id(text: str | None) -> str:
     return re.sub(r"[\s\-.]", "", unicodedata.normalize("NFKC", text or ""))
 
 
-def _validate(values: dict[str, Any], current: Person | None) -> None:
+def _validate(values: dict[str, Any], current: Person | None, unique_checked: bool = False) -> None:
     errors: dict[str, str] = {}
     today = clock.today()
     citizen_id = values.get("citizen_id", current.citizen_id if current else "")
@@ -60,6 +60,8 @@ def _validate(values: dict[str, Any], current: Person | None) -> None:
         errors["phone"] = _("Not a valid phone number.")
     if errors:
         raise OperationRefused(*errors.values(), field_errors=errors)
+    if unique_checked:
+        return
     existing = db.session.scalar(select(Person).where(Person.citizen_id == citizen_id))
     if existing is not None and existing is not current:
         raise DuplicateCitizenId(
@@ -67,25 +69,36 @@ def _validate(values: dict[str, Any], current: Person | None) -> None:
             existing)
 
 
-def create_person(values: dict[str, Any], actor: User) -> Person:
-    """Add a union member; a citizen ID already recorded raises ``DuplicateCitizenId``."""
+def create_person(values: dict[str, Any], actor: User, *, flush: bool = True,
+                  unique_checked: bool = False) -> Person:
+    """Add a union member; a citizen ID already recorded raises ``DuplicateCitizenId``.
+
+    For the import, which writes thousands of people: ``flush=False`` leaves the flush (and
+    ``audit.write_deferred()``) to the caller; ``unique_checked=True`` says the caller has
+    already looked this citizen ID up among all people and found no one."""
     values = {**values, "citizen_id": normalise_citizen_id(values.get("citizen_id"))}
-    _validate(values, None)
+    _validate(values, None, unique_checked)
     person = Person(**{k: v for k, v in values.items() if k in FIELDS})
     db.session.add(person)
-    db.session.flush()
+    if flush:
+        db.session.flush()
+    else:
+        fill_defaults(person)
     audit.record(actor, "person.create", person, {
-        k: [None, v] for k, v in audit.snapshot(person, FIELDS).items() if v not in (None, "")})
+        k: [None, v] for k, v in audit.snapshot(person, FIELDS).items() if v not in (None, "")},
+        flush=flush)
     return person
 
 
 def update_person(person: Person, values: dict[str, Any], actor: User,
-                  expected_version: int | None = None) -> dict[str, list[Any]]:
-    """Change a person; moving to another enterprise keeps the one dossier."""
+                  expected_version: int | None = None, *, flush: bool = True,
+                  unique_checked: bool = False) -> dict[str, list[Any]]:
+    """Change a person; moving to another enterprise keeps the one dossier.
+    ``flush`` and ``unique_checked`` as for ``create_person``."""
     ensure_version(person, expected_version)
     if "citizen_id" in values:
         values = {**values, "citizen_id": normalise_citizen_id(values["citizen_id"])}
-    _validate(values, person)
+    _validate(values, person, unique_checked)
     action = ("person.move" if values.get("enterprise_id") not in (None, person.enterprise_id)
               else "person.update")
-    return apply_changes(person, values, FIELDS, actor, action)
+    return apply_changes(person, values, FIELDS, actor, action, flush=flush)

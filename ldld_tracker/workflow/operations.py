@@ -14,6 +14,7 @@ from .. import audit
 from ..errors import OperationRefused, RuleViolation
 from ..extensions import db
 from ..models import Dossier, EndKind, Introducer, Person, User
+from ..records._common import fill_defaults
 from .checks import Finding, MilestoneEntry, check_milestone, d, needs_of, recorded_on
 from .rules import END_BY_CODE, MILESTONE_BY_CODE, MILESTONES, Milestone, rule_values
 
@@ -32,25 +33,31 @@ def dependents(dossier: Dossier, code: str) -> list[Milestone]:
     ]
 
 
-def open_dossier(person: Person, actor: User, **values: object) -> Dossier:
-    """Start a person's file (one per person, kept when they change enterprise)."""
+def open_dossier(person: Person, actor: User, *, flush: bool = True, **values: object) -> Dossier:
+    """Start a person's file (one per person, kept when they change enterprise).
+    ``flush=False`` (the import) leaves the flush and ``audit.write_deferred()`` to the caller."""
     if person.dossier is not None:
         raise OperationRefused(_("This person already has a dossier."))
     dossier = Dossier(person=person, **values)
     db.session.add(dossier)
-    db.session.flush()
+    if flush:
+        db.session.flush()
+    else:
+        fill_defaults(dossier)
     audit.record(actor, "dossier.create", dossier,
-                 audit.snapshot(dossier, ("party_cell", "cell_is_grassroots")))
+                 audit.snapshot(dossier, ("party_cell", "cell_is_grassroots")), flush=flush)
     return dossier
 
 
 def record_milestone(
-    dossier: Dossier, entry: MilestoneEntry, actor: User, today: date, reason: str = ""
+    dossier: Dossier, entry: MilestoneEntry, actor: User, today: date, reason: str = "",
+    *, flush: bool = True,
 ) -> list[Finding]:
     """Record (or correct, with a reason) one milestone; return the warnings.
 
     Raises ``RuleViolation`` naming each broken rule, or ``OperationRefused``; in both
-    cases nothing has changed.
+    cases nothing has changed. ``flush=False`` (the import) leaves the flush and
+    ``audit.write_deferred()`` to the caller.
     """
     milestone = MILESTONE_BY_CODE[entry.code]
     _ensure_may_record(milestone, actor)
@@ -74,8 +81,10 @@ def record_milestone(
     if milestone.code == "introduced":
         changes["introducers"] = _replace_introducers(dossier, entry)
     action = "milestone.correct" if correcting else "milestone.record"
-    audit.record(actor, action, dossier, {"milestone": entry.code, **changes}, reason)
-    db.session.flush()
+    audit.record(actor, action, dossier, {"milestone": entry.code, **changes}, reason,
+                 flush=flush)
+    if flush:
+        db.session.flush()
     return [f for f in findings if not f.blocking]
 
 
