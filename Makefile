@@ -47,8 +47,12 @@ run: setup
 lint: $(VENV)/.installed
 	$(BIN)/ruff check ldld_tracker tests
 
+# The whole suite on SQLite (browser tests included), then again on a throwaway PostgreSQL
+# cluster where its server binaries are installed (else skipped with the reason printed;
+# LDLD_REQUIRE_POSTGRES=1 makes that a failure). PYTEST_ARGS narrows both runs.
 test: $(VENV)/.installed translations lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m tests.run_postgres --ignore=tests/e2e $(PYTEST_ARGS)
 
 # Bounded load test on 127.0.0.1: SQLite, then PostgreSQL where installed; stops by itself.
 # Not part of `make test`. Shorter: make load LOAD_ARGS="--seconds 20 --users 10".
