@@ -6,6 +6,8 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import insert
+
 from .extensions import db
 from .models import AuditEntry, User
 
@@ -39,33 +41,35 @@ def record(
     reason: str = "",
     *,
     flush: bool = True,
-) -> AuditEntry:
+) -> AuditEntry | None:
     """Add an audit entry to the session (committed with the change it describes).
 
     ``flush=False`` is for callers that write many changes and flush once (the import):
-    the entry is held back, in order, until ``write_deferred()`` after that flush, which
-    fills in the ids of objects that had none yet (entries are never updated once
-    inserted, so the id must be known before the entry is added)."""
+    the entry is held back, in order, and returns None; ``write_deferred()``, called after
+    that flush, writes the held entries with the ids their objects then have (entries are
+    never updated once inserted, so the id must be known before the entry is written)."""
+    values = _values(actor, action, obj, changes, reason)
     if not flush:
-        entry = _entry(actor, action, obj, changes, reason)
-        db.session.info.setdefault(DEFERRED, []).append((entry, obj))
-        return entry
-    if obj is not None and getattr(obj, "id", None) is None:
+        db.session.info.setdefault(DEFERRED, []).append((values, obj))
+        return None
+    if obj is not None and values["object_id"] is None:
         db.session.flush()
-    entry = _entry(actor, action, obj, changes, reason)
+        values["object_id"] = obj.id
+    entry = AuditEntry(**values)
     db.session.add(entry)
     return entry
 
 
 def write_deferred() -> int:
-    """Add the entries held back by ``record(flush=False)``, in the order they were made,
-    with their objects' ids; call it after the flush that gave those objects their ids.
-    Returns how many were added."""
+    """Write the entries held back by ``record(flush=False)``, in the order they were
+    made, with their objects' ids, in one multi-row INSERT (nothing reads them back, so
+    they need not be loaded as objects); returns how many were written."""
     pending = db.session.info.pop(DEFERRED, [])
-    for entry, obj in pending:
+    for values, obj in pending:
         if obj is not None:
-            entry.object_id = obj.id
-    db.session.add_all([entry for entry, _obj in pending])
+            values["object_id"] = obj.id
+    if pending:
+        db.session.execute(insert(AuditEntry.__table__), [values for values, _obj in pending])
     return len(pending)
 
 
@@ -74,13 +78,13 @@ def discard_deferred() -> None:
     db.session.info.pop(DEFERRED, None)
 
 
-def _entry(actor: User | None, action: str, obj: Any, changes: dict[str, Any] | None,
-           reason: str) -> AuditEntry:
-    return AuditEntry(
-        user_id=actor.id if actor is not None else None,
-        action=action,
-        object_type=type(obj).__name__.lower() if obj is not None else "",
-        object_id=getattr(obj, "id", None),
-        changes=changes or {},
-        reason=reason[:500],
-    )
+def _values(actor: User | None, action: str, obj: Any, changes: dict[str, Any] | None,
+            reason: str) -> dict[str, Any]:
+    return {
+        "user_id": actor.id if actor is not None else None,
+        "action": action,
+        "object_type": type(obj).__name__.lower() if obj is not None else "",
+        "object_id": getattr(obj, "id", None),
+        "changes": changes or {},
+        "reason": reason[:500],
+    }

@@ -27,7 +27,7 @@ from ..records._common import apply_changes
 from ..records.people import create_person, update_person
 from ..workflow.checks import IntroducerEntry, MilestoneEntry, recorded_on
 from ..workflow.operations import open_dossier, record_milestone
-from ..workflow.rules import MILESTONES, Milestone
+from ..workflow.rules import MILESTONES, Milestone, rule_values
 from .importer import RowHandler, RowRefused
 
 PERSON_OPTIONAL = ("phone", "union_joined_on", "youth_union_member")
@@ -43,6 +43,7 @@ class DossierRows(RowHandler):
         super().__init__(*args, **kwargs)
         self.enterprises: dict[str, Enterprise | None] = {}
         self.today = clock.today()
+        self.rules = rule_values()
         # For the chunk being applied: its people by citizen ID (whoever can see them),
         # and the ids of those in the actor's area.
         self.people: dict[str, Person] = {}
@@ -159,7 +160,7 @@ class DossierRows(RowHandler):
         reason = _("Corrected by a workbook import.") if current is not None else ""
         try:
             findings = record_milestone(dossier, entry, self.actor, self.today, reason,
-                                        flush=not self.batch)
+                                        flush=not self.batch, rules=self.rules)
         except OperationRefused as refused:
             raise RowRefused(*((milestone.date_field, m) for m in refused.messages)) from None
         for finding in findings:

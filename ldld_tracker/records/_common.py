@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import inspect
+from sqlalchemy.orm import Mapper
 
 from .. import audit
 from ..errors import EditConflict
@@ -25,15 +27,17 @@ def fill_defaults(obj: Any) -> None:
     """Give a new, not yet flushed object the column defaults a flush would give it
     (``""`` for text, ``False`` for flags …), so that what is checked and audited before
     a deferred flush is what the flush writes. The version column is left to the ORM."""
-    mapper = inspect(obj).mapper
-    state = inspect(obj).dict
-    for attr in mapper.column_attrs:
-        column = attr.columns[0]
-        default = column.default
-        if (attr.key in state or column is mapper.version_id_col or default is None
-                or not default.is_scalar):
-            continue
-        setattr(obj, attr.key, default.arg)
+    state = inspect(obj)
+    for key, value in _scalar_defaults(state.mapper):
+        if key not in state.dict:
+            setattr(obj, key, value)
+
+
+@cache
+def _scalar_defaults(mapper: Mapper) -> tuple[tuple[str, Any], ...]:
+    return tuple((attr.key, attr.columns[0].default.arg) for attr in mapper.column_attrs
+                 if attr.columns[0] is not mapper.version_id_col
+                 and attr.columns[0].default is not None and attr.columns[0].default.is_scalar)
 
 
 def apply_changes(obj: Any, values: dict[str, Any], fields: tuple[str, ...], actor: User,

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import Dossier, EndKind, Introducer, Person, User
 from ..records._common import fill_defaults
 from .checks import Finding, MilestoneEntry, check_milestone, d, needs_of, recorded_on
-from .rules import END_BY_CODE, MILESTONE_BY_CODE, MILESTONES, Milestone, rule_values
+from .rules import END_BY_CODE, MILESTONE_BY_CODE, MILESTONES, Milestone, RuleValues, rule_values
 
 END_FIELDS = ("end_kind", "ended_on", "end_reason")
 
@@ -51,13 +51,14 @@ def open_dossier(person: Person, actor: User, *, flush: bool = True, **values: o
 
 def record_milestone(
     dossier: Dossier, entry: MilestoneEntry, actor: User, today: date, reason: str = "",
-    *, flush: bool = True,
+    *, flush: bool = True, rules: RuleValues | None = None,
 ) -> list[Finding]:
     """Record (or correct, with a reason) one milestone; return the warnings.
 
     Raises ``RuleViolation`` naming each broken rule, or ``OperationRefused``; in both
     cases nothing has changed. ``flush=False`` (the import) leaves the flush and
-    ``audit.write_deferred()`` to the caller.
+    ``audit.write_deferred()`` to the caller; ``rules`` saves a caller that records many
+    milestones from reading the rule values (``rule_values()``) each time.
     """
     milestone = MILESTONE_BY_CODE[entry.code]
     _ensure_may_record(milestone, actor)
@@ -67,7 +68,7 @@ def record_milestone(
     correcting = recorded_on(dossier, entry.code) is not None
     if correcting:
         _ensure_changeable(dossier, milestone, reason)
-    findings = check_milestone(dossier, entry, today, rule_values())
+    findings = check_milestone(dossier, entry, today, rules or rule_values())
     if any(f.blocking for f in findings):
         raise RuleViolation(findings)
 
