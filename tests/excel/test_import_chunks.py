@@ -1,0 +1,109 @@
+"""The import writes rows in chunks with one flush each: it must report exactly what the
+row-by-row import reports, name the row when the database refuses one, and audit every
+object it writes with that object's id."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
+
+from ldld_tracker.excel import importer
+from ldld_tracker.excel.dossier_rows import DossierRows
+from ldld_tracker.excel.importer import run_import
+from ldld_tracker.extensions import db
+from ldld_tracker.models import AuditEntry, Dossier, Person, Role
+
+from .. import factories
+from .helpers import INTRODUCED, PATH_HEADERS, PERSON_HEADERS, person_row, write
+
+ROWS = 450  # three chunks, the last one partial
+REFUSED_NAME = "Lê Văn Từ Chối"
+
+
+@pytest.fixture
+def officer(app):
+    user = factories.user(Role.DISTRICT, unit_obj=factories.unit("643"))
+    factories.enterprise("643", tax_code="6000111222")
+    db.session.commit()
+    return user
+
+
+def _workbook(tmp_path, refused: tuple[int, ...] = (), future: tuple[int, ...] = ()):
+    rows = []
+    for n in range(ROWS):
+        name = REFUSED_NAME if n in refused else f"Lê Văn Nhập {n}"
+        path = list(INTRODUCED)
+        if n in future:
+            path[0] = date(2021, 1, 1)
+        rows.append(person_row(f"001{n:09d}", "6000111222", name=name) + path)
+    return write(tmp_path / "chunks.xlsx", [PERSON_HEADERS + PATH_HEADERS, *rows])
+
+
+@pytest.fixture
+def database_refuses_a_name():
+    """The database refusing a person's row (as a constraint would), on any database."""
+    def refuse(_mapper, _connection, person: Person) -> None:
+        if person.full_name == REFUSED_NAME:
+            raise IntegrityError("INSERT INTO person", {}, Exception("refused"))
+
+    event.listen(Person, "before_insert", refuse)
+    yield
+    event.remove(Person, "before_insert", refuse)
+
+
+def _outcome(officer, path) -> tuple:
+    calls: list[tuple[int, int]] = []
+    result = run_import("dossiers", path, officer, progress=lambda n, _e: calls.append(n))
+    return (result.rows, result.new, result.changed, result.unchanged,
+            [(p.row, p.column, p.text()) for p in result.problems], calls)
+
+
+def test_a_row_the_database_refuses_is_reported_on_its_row_as_one_by_one(
+        app, officer, tmp_path, database_refuses_a_name, monkeypatch):
+    path = _workbook(tmp_path, refused=(250, 260), future=(255,))
+    chunked = _outcome(officer, path)
+    monkeypatch.setattr(DossierRows, "BATCHED", False)
+    one_by_one = _outcome(officer, path)
+
+    assert chunked == one_by_one
+    rows, new, _changed, _unchanged, problems, calls = chunked
+    assert (rows, new) == (ROWS, ROWS - 3)
+    assert [(row, column) for row, column, _text in problems] == [(252, ""), (257, "I"),
+                                                                  (262, "")]
+    assert calls == [200, 400, ROWS]
+    assert db.session.scalar(select(Person).limit(1)) is None  # a preview writes nothing
+
+
+def test_progress_is_reported_once_the_rows_it_counts_are_written(app, officer, tmp_path):
+    written: list[tuple[int, int]] = []
+
+    def progress(rows: int, _estimated: int) -> None:
+        written.append((rows, len(db.session.scalars(select(Person.id)).all())))
+
+    run_import("dossiers", _workbook(tmp_path), officer, apply=True, progress=progress)
+    assert written[:2] == [(200, 200), (400, 400)]
+
+
+def test_every_object_a_chunked_import_writes_is_audited_with_its_id(app, officer, tmp_path):
+    result = run_import("dossiers", _workbook(tmp_path), officer, apply=True)
+    assert result.applied and result.new == ROWS
+
+    people = set(db.session.scalars(select(Person.id)))
+    dossiers = set(db.session.scalars(select(Dossier.id)))
+    entries = db.session.execute(select(AuditEntry.action, AuditEntry.object_id)
+                                 .order_by(AuditEntry.id)).all()
+    assert {i for a, i in entries if a == "person.create"} == people
+    assert {i for a, i in entries if a == "dossier.create"} == dossiers
+    recorded = [i for a, i in entries if a == "milestone.record"]
+    assert len(recorded) == ROWS * 5 and set(recorded) == dossiers
+    # In the order the rows were applied: each person, their dossier, its steps.
+    assert [a for a, _i in entries[:7]] == ["person.create", "dossier.create"] + [
+        "milestone.record"] * 5
+
+
+def test_chunks_are_the_progress_interval(app):
+    """Progress is reported after each chunk's flush: both must stay equal."""
+    assert importer.CHUNK == importer.PROGRESS_EVERY
