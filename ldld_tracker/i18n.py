@@ -34,7 +34,8 @@ def format_day(value: date | None) -> str:
 
 
 @cache
-def _int_symbols(locale: str) -> tuple[str, str]:
+def int_symbols(locale: str) -> tuple[str, str]:
+    """The locale's thousands separator and minus sign."""
     return numbers.get_group_symbol(locale), numbers.get_minus_sign_symbol(locale)
 
 
@@ -45,7 +46,7 @@ def format_number(value: float | int | None, digits: int = 0) -> str:
     if digits == 0 and type(value) is int:
         # The same text as format_decimal, without parsing its pattern for every cell of
         # a table of hundreds of rows.
-        group, minus = _int_symbols(str(get_locale()))
+        group, minus = int_symbols(str(get_locale()))
         text = f"{abs(value):,}".replace(",", group)
         return minus + text if value < 0 else text
     pattern = "#,##0" + ("." + "0" * digits if digits else "")

@@ -141,8 +141,7 @@ def _snapshot(row, as_of: date) -> SimpleNamespace:
                      else None) for name in DATE_FIELDS}
     ended = row.end_kind is not None and row.ended_on <= as_of
     return SimpleNamespace(**values, end_kind=row.end_kind if ended else None,
-                           ended_on=row.ended_on if ended else None,
-                           cell_is_grassroots=row.cell_is_grassroots)
+                           ended_on=row.ended_on if ended else None)
 
 
 def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date], limit: int):
@@ -157,7 +156,7 @@ def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]
                      Unit.name.label("unit"), Unit.code.label("unit_code"),
                      Enterprise.sort_name.label("enterprise_sort"),
                      Person.sort_name.label("person_sort"), Dossier.end_kind, Dossier.ended_on,
-                     Dossier.cell_is_grassroots, *[getattr(Dossier, name) for name in DATE_FIELDS],
+                     *[getattr(Dossier, name) for name in DATE_FIELDS],
                      counting.stage_expression(as_of).label("stage"),
                      _deadline_list(as_of, rules).label("list_key"))
         .where(is_open)

@@ -10,9 +10,9 @@ counts with window functions; nothing is aggregated in Python.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, case, func, literal_column, or_, select, union_all
+from sqlalchemy import Date, case, func, literal, literal_column, or_, select, union_all
 
 from ..extensions import db
 from ..models import Dossier, Unit
@@ -22,14 +22,10 @@ from .scope import dossiers_base
 from .sqlfuncs import days_between
 
 WINDOW_DAYS = 365
+EPOCH = date(2000, 1, 1)  # day numbers count from here
 DATE_COLUMNS = tuple(getattr(Dossier, m.date_field) for m in MILESTONES)
 # Stages a dossier can wait at (the last one, official member, is the end of the path).
 WAITING_STAGES = tuple(m.code for m in MILESTONES[:-1])
-
-
-def _recorded(column, as_of) -> ColumnElement:
-    """The date if it was recorded by ``as_of`` (later dates are not known yet), else NULL."""
-    return case((column <= as_of, column))
 
 
 def median_days(user, progress: Progress) -> tuple[dict[str, dict[str, float]], dict[str, int]]:
@@ -38,19 +34,22 @@ def median_days(user, progress: Progress) -> tuple[dict[str, dict[str, float]], 
     plan, as_of = progress.plan, progress.as_of
     unit_id = progress.unit.unit_id if progress.unit else None
     since = as_of - timedelta(days=WINDOW_DAYS)
-    # The dossiers with a step in the window, once (a CTE used by every stage below).
+    # The dossiers with a step in the window, once (a CTE used by every stage below), their
+    # dates recorded by the "as of" day as day numbers, so each stage's wait is a subtraction.
     wide = (dossiers_base(user, plan, unit_id)
             .add_columns(Unit.name.label("unit"),
-                         *[_recorded(c, as_of).label(f"r{i}") for i, c in enumerate(DATE_COLUMNS)])
+                         *[case((c <= as_of, days_between(c, literal(EPOCH, Date)))).label(f"n{i}")
+                           for i, c in enumerate(DATE_COLUMNS)])
             .where(or_(*[(c > since) & (c <= as_of) for c in DATE_COLUMNS[1:]]))
             .cte("wide"))
+    since_number = (since - EPOCH).days
     branches = []
     for index in range(len(WAITING_STAGES)):
-        later = [wide.c[f"r{i}"] for i in range(index + 1, len(DATE_COLUMNS))]
+        later = [wide.c[f"n{i}"] for i in range(index + 1, len(DATE_COLUMNS))]
         following = func.coalesce(*later) if len(later) > 1 else later[0]
-        days = days_between(following, wide.c[f"r{index}"])
+        days = following - wide.c[f"n{index}"]
         branches.append(select(wide.c.unit, literal_column(str(index)).label("s"), days.label("days"))
-                        .where(following > since, days >= 0))
+                        .where(following > since_number, days >= 0))
     moves = union_all(*branches).subquery("moves")
     hist = (select(moves.c.unit, moves.c.s, moves.c.days, func.count().label("n"))
             .group_by(moves.c.unit, moves.c.s, moves.c.days)

@@ -98,7 +98,9 @@ def _tracked(user: User, plan: PlanInfo, as_of: date, key: ColumnElement,
         *[func.count(inner.c[f"r_{code}"]).label(f"r_{code}") for code in MILESTONE_CODES],
     ).group_by(inner.c.key, inner.c.stage)
     for row_key, stage, dossiers, *reached in db.session.execute(stmt):
-        figures = result.setdefault(row_key, Figures())
+        figures = result.get(row_key)
+        if figures is None:  # (setdefault would build a Figures for every row)
+            figures = result[row_key] = Figures()
         if stage in figures.current:
             figures.current[stage] += dossiers
         for code, count in zip(MILESTONE_CODES, reached, strict=True):

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -22,7 +23,7 @@ from ..dashboards import due as due_queries
 from ..dashboards import pace, queries
 from ..dashboards import timeline as timeline_queries
 from ..dashboards.period import BadPeriod, Period, choose
-from ..i18n import format_number
+from ..i18n import format_number, int_symbols
 from ..models import Role
 from ..workflow.rules import END_CODES, STAGE_CODES, rule_values, stage_label
 
@@ -62,6 +63,14 @@ def number_cell(value: int | float | None, class_: str = "text-end") -> Markup:
     css = escape(class_)
     if value is None:
         return Markup(f'<td class="{css}">–</td>')
+    if type(value) is int:
+        # The page's locale looked up once per request, not once per cell.
+        symbols = g.get("_number_symbols")
+        if symbols is None:
+            symbols = g._number_symbols = int_symbols(str(get_locale()))
+        text = f"{abs(value):,}".replace(",", symbols[0])
+        text = symbols[1] + text if value < 0 else text
+        return Markup(f'<td class="{css}" data-value="{value}">{escape(text)}</td>')
     return Markup(f'<td class="{css}" data-value="{escape(value)}">{escape(format_number(value))}</td>')
 
 
