@@ -10,10 +10,12 @@ a quarter province on SQLite, few repetitions, nothing written unless ``--output
 from __future__ import annotations
 
 import argparse
+import pickle
 import re
 import shlex
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 from ldld_tracker import PROJECT_DIR
@@ -111,6 +113,24 @@ def _postgres(args: argparse.Namespace, results: report.Results) -> None:
             "the full 4.8 million members were not built in this run.")
 
 
+def _remember(part: str, results: report.Results) -> None:
+    """Keep this part's results, so a later run of other parts still reports it."""
+    value = {"sqlite": results.sqlite, "postgres": results.postgres, "excel": results.excel}[part]
+    if value is not None:
+        stamp = f"{datetime.now():%Y-%m-%d %H:%M} (load {machine.load_average()}), `{results.command}`"
+        (BENCH_DIR / f"last-{part}.pickle").write_bytes(pickle.dumps((stamp, value)))
+
+
+def _recall(part: str, results: report.Results) -> None:
+    """A part not run this time: its last results, with when and how they were measured."""
+    path = BENCH_DIR / f"last-{part}.pickle"
+    if not path.exists():
+        return
+    stamp, value = pickle.loads(path.read_bytes())
+    setattr(results, part, value)
+    results.notes.append(f"The {part} part is from an earlier run: {stamp}.")
+
+
 def _explanation(path: Path | None) -> str:
     if path is None or not path.exists():
         return "(No explanation written yet.)"
@@ -139,6 +159,12 @@ def main(argv: list[str] | None = None) -> int:
     if "postgres" in args.only and not args.quick:
         _postgres(args, results)
     results.load_after = machine.load_average()
+    if not args.quick:
+        for part in PARTS:
+            if part in args.only:
+                _remember(part, results)
+            elif args.output:
+                _recall(part, results)
     print(report.console(results))
     _log(f"\n({time.perf_counter() - started:.0f} s)")
     if args.output:
