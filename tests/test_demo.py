@@ -40,21 +40,23 @@ from ldld_tracker.workflow.counting import admitted_in_year, stage_of
 from ldld_tracker.workflow.rules import END_BY_CODE, END_CODES, MILESTONES, STAGE_CODES, rule_values
 
 from . import factories
+from .databases import private_database
 
 
 @pytest.fixture(scope="module")
 def demo_app():
-    app = create_app({"FIXED_TODAY": "2020-12-31"})
-    with app.app_context():
-        db.create_all()
-        load_reference_data()
-        db.session.commit()
-        result = app.test_cli_runner().invoke(args=["seed-demo"])
-        assert result.exit_code == 0, result.output
-        app.config["SEED_OUTPUT"] = result.output
-        yield app
-        db.session.remove()
-        db.drop_all()
+    with private_database("ldld_demo") as url:
+        app = create_app({"FIXED_TODAY": "2020-12-31", "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            db.create_all()
+            load_reference_data()
+            db.session.commit()
+            result = app.test_cli_runner().invoke(args=["seed-demo"])
+            assert result.exit_code == 0, result.output
+            app.config["SEED_OUTPUT"] = result.output
+            yield app
+            db.session.remove()
+            db.engine.dispose()
 
 
 def count(model) -> int:
@@ -230,16 +232,17 @@ def test_demo_user_of_each_role_signs_in_and_sees_the_demo_banner(demo_app, user
 
 
 def test_seed_demo_refuses_when_today_is_before_the_demo_ends():
-    app = create_app({"FIXED_TODAY": "2020-06-01"})
-    with app.app_context():
-        db.create_all()
-        load_reference_data()
-        db.session.commit()
-        result = app.test_cli_runner().invoke(args=["seed-demo"])
-        assert result.exit_code == 1 and "15/12/2020" in result.output
-        assert count(Enterprise) == 0 and count(User) == 0
-        db.session.remove()
-        db.drop_all()
+    with private_database("ldld_demo_early") as url:
+        app = create_app({"FIXED_TODAY": "2020-06-01", "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            db.create_all()
+            load_reference_data()
+            db.session.commit()
+            result = app.test_cli_runner().invoke(args=["seed-demo"])
+            assert result.exit_code == 1 and "15/12/2020" in result.output
+            assert count(Enterprise) == 0 and count(User) == 0
+            db.session.remove()
+            db.engine.dispose()
 
 
 def test_seed_demo_is_never_loaded_in_production(runner, monkeypatch):
