@@ -81,7 +81,7 @@ def _sqlite(args: argparse.Namespace, results: report.Results) -> Path:
         url, build = sqlite_database(data, _log)
         _log(f"SQLite {data.label}: measuring")
         runs.append(run_database(data.label, data.sizes(), build, url, bench_app(url),
-                                 args.repetitions, with_floor=share == fraction))
+                                 args.repetitions, with_floor=True))
         path = Path(url.split("///", 1)[1])
     results.sqlite = (runs[0], runs[1])
     return path
@@ -101,7 +101,7 @@ def _postgres(args: argparse.Namespace, results: report.Results) -> None:
             _log(f"PostgreSQL {data.label}: measuring")
             app = bench_app(url)
             runs.append(run_database(data.label, data.sizes(), build, url, app,
-                                     args.pg_repetitions, with_floor=share == args.fraction))
+                                     args.pg_repetitions, with_floor=True))
             from ldld_tracker.extensions import db
 
             with app.app_context():
