@@ -103,11 +103,11 @@ def figure_sets(dialect: Dialect, unit: int | None, key: str) -> dict[str, str]:
         "u.code, u.name AS uname, CASE WHEN e.has_party_org AND (e.party_org_since IS NULL OR "
         "e.party_org_since <= :as_of) THEN 1 ELSE 0 END AS party, COALESCE(i.n, 0) AS identified "
         "FROM enterprise e JOIN unit u ON u.id = e.unit_id LEFT JOIN (SELECT p.enterprise_id AS "
-        "eid, count(*) AS n FROM dossier d JOIN person p ON p.id = d.person_id WHERE "
-        "d.identified_on BETWEEN :start AND :end "
-        + ("AND p.enterprise_id IN (SELECT id FROM enterprise WHERE unit_id = :unit) "
+        "eid, count(*) AS n FROM dossier d JOIN person p ON p.id = d.person_id "
+        + ("JOIN enterprise pe ON pe.id = p.enterprise_id AND pe.unit_id = :unit "
            if unit is not None else "")
-        + "GROUP BY p.enterprise_id) i ON i.eid = e.id "
+        + "WHERE d.identified_on BETWEEN :start AND :end "
+        "GROUP BY p.enterprise_id) i ON i.eid = e.id "
         f"WHERE {where} AND e.union_founded_on <= :as_of) ")
     sets["coverage by unit"] = (
         per_enterprise + "SELECT uid, code, uname, count(*), sum(CASE WHEN identified = 0 THEN 1 "
