@@ -34,7 +34,8 @@ def test_an_unknown_name_locks_like_a_real_account_so_locks_reveal_nothing(clien
         for n in range(6):
             answers[name] = _attempt(client, name, "wrong password!", f"10.0.{n}.{len(name)}")
     assert user.locked_until is not None
-    assert answers["real"].data.replace(b"real", b"") == answers["ghost"].data.replace(b"ghost", b"")
+    assert factories.page_without_tokens(answers["real"].data.replace(b"real", b"")) == \
+        factories.page_without_tokens(answers["ghost"].data.replace(b"ghost", b""))
 
 
 def test_a_success_resets_the_count_for_that_name(client, app):
