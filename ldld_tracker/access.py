@@ -52,6 +52,13 @@ def unit_clause(user: User) -> ColumnElement[bool]:
         Enterprise.id == user.enterprise_id).scalar_subquery()
 
 
+def sees_whole_units(user: User) -> bool:
+    """True when the people the user may see are all the people of the units of
+    ``unit_clause`` (the board, a district officer): their figures can then be read from
+    the per-unit summaries. An enterprise officer sees part of a unit only."""
+    return user.role in READ_ALL or user.role is Role.DISTRICT
+
+
 def unit_totals_clause(user: User) -> ColumnElement[bool]:
     """The condition on ``Unit`` that keeps the units whose own totals (target split,
     reported totals) the user may see: an enterprise officer sees their enterprise's

@@ -15,6 +15,7 @@ from ldld_tracker import catalogues, create_app
 from ldld_tracker.extensions import db
 from ldld_tracker.models import Role
 from ldld_tracker.reference import load_reference_data
+from ldld_tracker.tally import upkeep as tally_upkeep
 
 from . import factories
 
@@ -84,11 +85,22 @@ def app():
             db.session.commit()
         yield app
         db.session.remove()
+        _check_tally()
         if on_postgres:
             tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
             with db.engine.begin() as connection:
                 connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+
+
+def _check_tally() -> None:
+    """After every test, whatever it changed and however: the dashboards' summaries must
+    still agree with the records (they are kept in each change's own transaction)."""
+    try:
+        problems = tally_upkeep.differences(db.session.connection())
+    finally:
+        db.session.remove()
+    assert not problems, "the dashboard summaries differ from the records: " + "; ".join(problems)
 
 
 @pytest.fixture

@@ -13,11 +13,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 
 from .. import access
 from ..extensions import db
-from ..models import Enterprise, EnterpriseTarget, Person, ReportedTotal, Unit, UnitTarget, User
+from ..models import (
+    Enterprise,
+    EnterpriseTarget,
+    Person,
+    ReportedTotal,
+    Unit,
+    UnitMembers,
+    UnitTally,
+    UnitTarget,
+    User,
+)
+from ..tally import events as tally_events
+from ..tally import read as tally
 from ..workflow import counting
 from . import pace
 from .figures import (
@@ -111,6 +123,36 @@ def _tracked(user: User, plan: PlanInfo, as_of: date, key: ColumnElement,
     return result
 
 
+def _tracked_units(user: User, plan: PlanInfo, as_of: date) -> dict[int, Figures]:
+    """``_tracked`` per unit for a user who sees whole units, read from the per-unit
+    summaries (kept with every change) in two queries whose cost follows the number of
+    units, not of dossiers and members."""
+    result: dict[int, Figures] = {}
+    scope = (access.unit_clause(user), territory_clause(plan))
+    members = select(UnitMembers.unit_id, UnitMembers.people).join(
+        Unit, Unit.id == UnitMembers.unit_id).where(*scope)
+    for unit_id, people in db.session.execute(members):
+        result.setdefault(unit_id, Figures()).people = int(people)
+    start, end = counting.year_bounds(plan.year, as_of)
+    stmt = (
+        select(UnitTally.unit_id, UnitTally.kind, UnitTally.code, func.sum(UnitTally.n))
+        .join(Unit, Unit.id == UnitTally.unit_id)
+        .where(*scope, or_(tally.stages_on(as_of), tally.reached_between(start, end)))
+        .group_by(UnitTally.unit_id, UnitTally.kind, UnitTally.code)
+    )
+    for unit_id, kind, code, count in db.session.execute(stmt):
+        figures = result.get(unit_id)
+        if figures is None:
+            figures = result[unit_id] = Figures()
+        counts = figures.current if kind == tally_events.STAGE else figures.reached
+        if code in counts:
+            counts[code] += int(count or 0)
+    for figures in result.values():
+        figures.admitted_tracked = figures.reached["admitted"]
+        figures.introduced = figures.reached["introduced"]
+    return result
+
+
 def _reported(user: User, plan: PlanInfo, as_of: date,
               unit_id: int | None = None) -> dict[int, tuple[int, int, int]]:
     """(admitted, women, ethnic minority) reported per unit, in one query."""
@@ -184,7 +226,8 @@ def progress(user: User, year: int, as_of: date | None = None,
     reported = _reported(user, plan, as_of, unit_id)
     enterprises: list[EnterpriseFigures] = []
     if unit_id is None:
-        tracked = _tracked(user, plan, as_of, Enterprise.unit_id)
+        tracked = _tracked_units(user, plan, as_of) if access.sees_whole_units(user) \
+            else _tracked(user, plan, as_of, Enterprise.unit_id)
         for row in districts:
             _merge(row, tracked.get(row.unit_id), reported.get(row.unit_id))
     else:

@@ -6,12 +6,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, extract, func, or_, select
 
+from .. import access
 from ..extensions import db
-from ..models import Dossier, ReportedTotal
+from ..models import Dossier, ReportedTotal, Unit, UnitTally
+from ..tally import read as tally
+from ..tally.periods import MONTH
 from ..workflow import counting
 from . import pace
 from .figures import Progress
-from .scope import dossiers_base, reported_base
+from .scope import dossiers_base, reported_base, territory_clause
 
 
 @dataclass
@@ -29,28 +32,56 @@ class Month:
         return self.tracked + self.reported
 
 
+def _from_tally(user, progress: Progress, unit_id: int | None) -> list[tuple[str, int, int]]:
+    """(milestone, month, count) of admissions and introductions in the year up to the
+    "as of" day, from the per-unit summaries (a user who sees whole units)."""
+    start, end = counting.year_bounds(progress.plan.year, progress.as_of)
+    month = extract("month", UnitTally.starts_on)
+    stmt = (
+        select(UnitTally.code, month, func.sum(UnitTally.n))
+        .join(Unit, Unit.id == UnitTally.unit_id)
+        .where(access.unit_clause(user), territory_clause(progress.plan),
+               UnitTally.code.in_(("admitted", "introduced")), tally.reached_between(start, end, MONTH))
+        .group_by(UnitTally.code, month)
+    )
+    if unit_id is not None:
+        stmt = stmt.where(Unit.id == unit_id)
+    return [tuple(row) for row in db.session.execute(stmt)]
+
+
+def _from_dossiers(user, progress: Progress, unit_id: int | None) -> list[tuple[str, int, int]]:
+    """The same counts from the dossiers in the user's scope: each dossier's month of
+    admission and of introduction in the year (or NULL), counted per pair, at most 13 x 13
+    rows whatever the number of dossiers."""
+    plan, as_of = progress.plan, progress.as_of
+    admitted, introduced = counting.admitted_in_year(plan.year, as_of), \
+        counting.introduced_in_year(plan.year, as_of)
+    inner = dossiers_base(user, plan, unit_id).where(or_(admitted, introduced)).add_columns(
+        case((admitted, extract("month", Dossier.admitted_on))).label("am"),
+        case((introduced, extract("month", Dossier.introduced_on))).label("im"),
+    ).subquery()
+    counts: list[tuple[str, int, int]] = []
+    for am, im, count in db.session.execute(
+            select(inner.c.am, inner.c.im, func.count()).group_by(inner.c.am, inner.c.im)):
+        counts += [("admitted", am, count), ("introduced", im, count)]
+    return counts
+
+
 def monthly(user, progress: Progress) -> list[Month]:
     """Twelve months of ``progress``'s plan and scope (its unit, if it has one): admissions
     tracked and reported, introductions, the cumulative admissions up to the "as of" day,
     and the target's trajectory (even, and the plan's profile if set). Two queries."""
     plan, as_of = progress.plan, progress.as_of
     unit_id = progress.unit.unit_id if progress.unit else None
-    admitted, introduced = counting.admitted_in_year(plan.year, as_of), \
-        counting.introduced_in_year(plan.year, as_of)
-    # Each dossier's month of admission and of introduction in the year (or NULL), counted
-    # per pair: at most 13 x 13 rows, whatever the number of dossiers.
-    inner = dossiers_base(user, plan, unit_id).where(or_(admitted, introduced)).add_columns(
-        case((admitted, extract("month", Dossier.admitted_on))).label("am"),
-        case((introduced, extract("month", Dossier.introduced_on))).label("im"),
-    ).subquery()
     tracked = [0] * 13
     introductions = [0] * 13
-    for am, im, count in db.session.execute(
-            select(inner.c.am, inner.c.im, func.count()).group_by(inner.c.am, inner.c.im)):
-        if am is not None:
-            tracked[int(am)] += count
-        if im is not None:
-            introductions[int(im)] += count
+    if access.sees_whole_units(user):
+        counts = _from_tally(user, progress, unit_id)
+    else:
+        counts = _from_dossiers(user, progress, unit_id)
+    for code, month, count in counts:
+        if month is not None:
+            (tracked if code == "admitted" else introductions)[int(month)] += int(count or 0)
     reported_stmt = reported_base(user, plan, as_of, unit_id).add_columns(
         ReportedTotal.month, func.sum(ReportedTotal.admitted)).group_by(ReportedTotal.month)
     reported = {m: int(n or 0) for m, n in db.session.execute(reported_stmt)}

@@ -43,6 +43,7 @@ from ..models import (
 )
 from ..models import Enterprise as EnterpriseModel
 from ..reference import load_reference_data
+from ..tally import upkeep as tally_upkeep
 from ..text import clean, fold, name_sort_key, person_name, text_sort_key
 from ..workflow.calendar import full_months
 from ..workflow.counting import reported_months
@@ -325,6 +326,8 @@ def seed_scale(spec: ScaleSpec, progress: Callable[[int, int], None] | None = No
     counts = _plan_figures(spec, territory, bulk, tracked, stamp)
     bulk.finish([EnterpriseModel.__table__, Person.__table__, Dossier.__table__,
                  Introducer.__table__, UnitTarget.__table__, ReportedTotal.__table__])
+    # The bulk inserts bypass the session, so the dashboards' summaries are computed here.
+    tally_upkeep.rebuild(db.session.connection())
     counts = {"units_added": territory.added,
               **{name: bulk.written.get(name, 0)
                  for name in ("enterprise", "person", "dossier", "introducer")},

@@ -7,6 +7,7 @@ from .member import Education, Person, RoleCategory, Sex
 from .plan import EnterpriseTarget, Plan, ReportedTotal, UnitTarget
 from .reference import EthnicGroup, Religion
 from .setting import Setting
+from .tally import UnitMembers, UnitTally
 from .territory import IndustrialZone, Unit, UnitKind, ZoneKind
 from .throttle import LoginThrottle
 from .user import Role, User
@@ -33,6 +34,8 @@ __all__ = [
     "Sex",
     "Unit",
     "UnitKind",
+    "UnitMembers",
+    "UnitTally",
     "UnitTarget",
     "User",
     "ZoneKind",

@@ -72,3 +72,20 @@ def reported_months(year: int, as_of: date | None = None) -> int:
         return 0
     month_ended = (as_of + timedelta(days=1)).month != as_of.month
     return as_of.month if month_ended else as_of.month - 1
+
+
+def stage_moves(dossier: object) -> list[tuple[date, str, str]]:
+    """The days a dossier changes stage, as ``(day, left, entered)``: ``stage_of`` on any
+    day is the ``entered`` of the last move on or before it (``NO_STAGE`` before the first).
+    ``dossier`` is anything with the dossier's date fields, ``end_kind`` and ``ended_on``."""
+    days = {getattr(dossier, m.date_field) for m in MILESTONES}
+    days.add(dossier.ended_on)
+    days.discard(None)
+    moves: list[tuple[date, str, str]] = []
+    current = NO_STAGE
+    for day in sorted(days):
+        stage = stage_of(dossier, day)  # type: ignore[arg-type]
+        if stage != current:
+            moves.append((day, current, stage))
+            current = stage
+    return moves

@@ -1,0 +1,45 @@
+"""Summary rows the dashboards read instead of every dossier and member.
+
+Kept in the same transaction as each change by ``ldld_tracker.tally`` (session events on
+dossiers, people and enterprises), so a dashboard read from them is never stale; they can
+always be rebuilt from the records (``flask tally-rebuild``).
+
+``UnitTally`` holds dated counts per unit: ``kind`` ``r`` counts milestones reached (one
+per dossier and milestone, on its date), ``kind`` ``s`` the moves between stages (+1 into
+the stage a dossier enters on a day, -1 out of the one it leaves). Each count is stored at
+three grains, ``starts_on`` being the first day of the period: the day (``d``), its month
+(``m``) and its year (``y``), so a sum over any range of days reads whole years, then whole months, then days.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+class UnitTally(db.Model):
+    __tablename__ = "unit_tally"
+    __table_args__ = (
+        # The dashboards' sums read a range of one grain for every unit: covered here.
+        Index("ix_unit_tally_grain_on", "grain", "starts_on", "kind", "unit_id", "code", "n"),
+    )
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(1), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    grain: Mapped[str] = mapped_column(String(1), primary_key=True)
+    starts_on: Mapped[date] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(default=0)
+
+
+class UnitMembers(db.Model):
+    """Union members recorded per unit (people in the unit's enterprises)."""
+
+    __tablename__ = "unit_members"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True)
+    people: Mapped[int] = mapped_column(default=0)

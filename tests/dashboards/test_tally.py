@@ -1,0 +1,192 @@
+"""The per-unit summaries the dashboards read: every day counted once, kept in the same
+transaction as each change (operations, corrections, moves, rollbacks), equal to what the
+dossiers give on any day, and checked and rebuilt from the command line."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select, text, update
+
+from ldld_tracker.dashboards import queries, timeline
+from ldld_tracker.dashboards.scope import plan_for_year
+from ldld_tracker.extensions import db
+from ldld_tracker.models import Dossier, EndKind, Enterprise, Role, UnitTally
+from ldld_tracker.records.enterprises import update_enterprise
+from ldld_tracker.records.people import update_person
+from ldld_tracker.tally import upkeep
+from ldld_tracker.tally.periods import DAY, MONTH, YEAR, pieces
+from ldld_tracker.workflow import counting, operations
+from ldld_tracker.workflow.checks import MilestoneEntry
+
+from .. import factories
+from .helpers import admitted, introduced, populate
+
+
+def _days(grain: str, start: date, end: date) -> set[date]:
+    """The days a piece of ``pieces`` stands for."""
+    days, day = set(), start
+    while day <= end:
+        if grain == YEAR:
+            last = date(day.year, 12, 31)
+        elif grain == MONTH:
+            last = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        else:
+            last = day
+        while day <= last:
+            days.add(day)
+            day += timedelta(days=1)
+    return days
+
+
+def test_pieces_cover_every_day_of_a_range_exactly_once():
+    rng = random.Random(7)
+    ranges = [(date(2020, 1, 1), date(2020, 12, 31)), (date(2020, 2, 29), date(2020, 3, 1)),
+              (date(2020, 1, 1), date(2020, 1, 1)), (date(2019, 12, 31), date(2021, 1, 1))]
+    ranges += [tuple(sorted(date(2018, 1, 1) + timedelta(days=rng.randrange(1500)) for _ in range(2)))
+               for _ in range(200)]
+    for first, last in ranges:
+        for coarsest in (YEAR, MONTH):
+            covered: list[date] = []
+            for grain, start, end in pieces(first, last, coarsest):
+                assert coarsest == YEAR or grain != YEAR
+                covered += sorted(_days(grain, start, end))
+            assert len(covered) == len(set(covered)) == (last - first).days + 1
+            assert min(covered) == first and max(covered) == last
+
+
+def test_an_open_range_reads_the_years_before_then_months_and_days():
+    assert pieces(None, date(2020, 3, 15)) == [
+        (YEAR, None, date(2019, 1, 1)), (MONTH, date(2020, 1, 1), date(2020, 2, 1)),
+        (DAY, date(2020, 3, 1), date(2020, 3, 15))]
+    assert pieces(date(2021, 1, 1), date(2020, 12, 31)) == []
+
+
+def test_stage_moves_give_the_stage_of_a_dossier_on_every_day(app):
+    populate(1)
+    dossiers = db.session.scalars(select(Dossier)).all()
+    assert len(dossiers) > 10
+    for dossier in dossiers:
+        moves = counting.stage_moves(dossier)
+        day = date(2015, 12, 25)
+        while day <= date(2021, 1, 5):
+            expected = counting.stage_of(dossier, day)
+            entered = [m for m in moves if m[0] <= day]
+            assert (entered[-1][2] if entered else counting.NO_STAGE) == expected, (dossier.id, day)
+            day += timedelta(days=1)
+
+
+def _agree() -> None:
+    assert upkeep.differences(db.session.connection()) == []
+
+
+def _figures(user, as_of: date) -> dict:
+    plan = plan_for_year(2020)
+    return {unit: (f.people, dict(f.current), dict(f.reached))
+            for unit, f in queries._tracked_units(user, plan, as_of).items()}
+
+
+def test_the_summaries_follow_every_operation_in_the_same_transaction(app):
+    officer = factories.user(Role.DISTRICT, unit_obj=factories.unit("643"))
+    board = factories.user(Role.BOARD)
+    enterprise = factories.enterprise("643")
+    person = factories.person(enterprise)
+    _agree()
+    dossier = operations.open_dossier(person, officer)
+    today = date(2020, 12, 15)
+    for code, on in (("identified", date(2019, 12, 30)), ("applied", date(2020, 1, 2))):
+        operations.record_milestone(dossier, MilestoneEntry(code, on), officer, today)
+        _agree()
+    unit = factories.unit("643").id
+    assert _figures(board, date(2020, 1, 1))[unit][1]["identified"] == 1
+    assert _figures(board, date(2020, 1, 2))[unit][1]["applied"] == 1
+    assert _figures(board, date(2020, 1, 2))[unit][2]["identified"] == 0  # reached in 2019
+
+    # A correction moves the date across the year: the summaries move with it.
+    operations.record_milestone(dossier, MilestoneEntry("identified", date(2020, 1, 1)), officer,
+                                today, reason="typo")
+    _agree()
+    assert _figures(board, date(2020, 1, 2))[unit][2]["identified"] == 1
+    operations.remove_milestone(dossier, "applied", officer, "recorded on the wrong person")
+    _agree()
+    operations.end_dossier(dossier, EndKind.WITHDRAWN, date(2020, 6, 1), "moved away", officer, today)
+    _agree()
+    assert _figures(board, date(2020, 6, 1))[unit][1]["withdrawn"] == 1
+    assert _figures(board, date(2020, 5, 31))[unit][1]["identified"] == 1
+    operations.reopen_dossier(dossier, officer, "recorded by mistake")
+    _agree()
+
+    # The member moves to an enterprise of another unit, then that enterprise moves too.
+    other = factories.enterprise("644")
+    update_person(person, {"enterprise_id": other.id}, officer)
+    _agree()
+    figures = _figures(board, today)
+    assert figures[factories.unit("644").id][0] == 1 and unit not in figures
+    update_enterprise(other, {"unit_id": factories.unit("645").id}, board)
+    _agree()
+    assert _figures(board, today)[factories.unit("645").id][1]["identified"] == 1
+    db.session.commit()
+
+
+def test_a_change_rolled_back_to_its_savepoint_leaves_the_summaries_as_they_were(app):
+    dossier = admitted(date(2020, 5, 5))
+    db.session.commit()
+    before = db.session.execute(select(UnitTally).order_by(*UnitTally.__table__.primary_key)).all()
+    savepoint = db.session.begin_nested()
+    dossier.admitted_on = date(2020, 7, 7)
+    factories.person(dossier.person.enterprise)
+    db.session.flush()
+    savepoint.rollback()
+    _agree()
+    after = db.session.execute(select(UnitTally).order_by(*UnitTally.__table__.primary_key)).all()
+    assert [tuple(r[0].__dict__[k] for k in ("unit_id", "code", "grain", "starts_on", "n"))
+            for r in before] == [
+        tuple(r[0].__dict__[k] for k in ("unit_id", "code", "grain", "starts_on", "n")) for r in after]
+
+
+AS_OF_DAYS = [date(2019, 6, 1), date(2020, 1, 1), date(2020, 1, 31), date(2020, 2, 1),
+              date(2020, 2, 29), date(2020, 3, 5), date(2020, 6, 30), date(2020, 7, 1),
+              date(2020, 12, 15), date(2020, 12, 31), date(2021, 3, 1)]
+
+
+@pytest.mark.parametrize("role", [Role.BOARD, Role.DISTRICT])
+def test_figures_from_the_summaries_equal_the_figures_from_the_dossiers_on_any_day(app, role):
+    populate(2)
+    for on in (date(2020, 1, 31), date(2020, 2, 1), date(2020, 12, 31)):
+        admitted(on, factories.enterprise("646"))
+        introduced(on, factories.enterprise("643"))
+    user = factories.user(role, unit_obj=factories.unit("643") if role is Role.DISTRICT else None)
+    plan = plan_for_year(2020)
+    for as_of in AS_OF_DAYS:
+        summary = queries._tracked_units(user, plan, as_of)
+        direct = queries._tracked(user, plan, as_of, Enterprise.unit_id)
+        assert summary.keys() == direct.keys()
+        for unit, figures in direct.items():
+            assert summary[unit] == figures, (unit, as_of)
+        progress = queries.progress(user, 2020, as_of)
+        by_month = sorted(timeline._from_tally(user, progress, None))
+        months: dict[tuple[str, int], int] = {}
+        for code, month, count in timeline._from_dossiers(user, progress, None):
+            if month is not None:
+                months[(code, int(month))] = months.get((code, int(month)), 0) + count
+        assert [(code, int(month), int(n)) for code, month, n in by_month if n] == sorted(
+            (code, month, n) for (code, month), n in months.items()), as_of
+
+
+def test_the_check_finds_a_summary_changed_by_hand_and_the_rebuild_mends_it(app, runner):
+    populate(1)
+    db.session.commit()
+    result = runner.invoke(args=["tally-check"])
+    assert result.exit_code == 0, result.output
+    db.session.execute(update(UnitTally).where(UnitTally.kind == "r").values(n=UnitTally.n + 1))
+    db.session.execute(text("DELETE FROM unit_members"))
+    db.session.commit()
+    assert len(upkeep.differences(db.session.connection())) >= 2
+    result = runner.invoke(args=["tally-check"])
+    assert result.exit_code == 1
+    result = runner.invoke(args=["tally-rebuild"])
+    assert result.exit_code == 0, result.output
+    db.session.remove()
+    _agree()
