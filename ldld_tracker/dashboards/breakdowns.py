@@ -8,14 +8,28 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, case, extract, func, or_
+from sqlalchemy import ColumnElement, and_, case, extract, func, or_, select
 
+from .. import access
 from ..extensions import db
-from ..models import Dossier, Enterprise, EthnicGroup, IndustrialZone, Ownership, Person, RoleCategory, Sex
+from ..models import (
+    Dossier,
+    Enterprise,
+    EthnicGroup,
+    IndustrialZone,
+    Ownership,
+    Person,
+    RoleCategory,
+    Sex,
+    Unit,
+    UnitTally,
+)
+from ..tally import read as tally
+from ..tally.events import BROKEN_DOWN, NO_ZONE, TRAIT
 from ..workflow import counting
 from ..workflow.rules import rule_values
 from .figures import Progress
-from .scope import flag, people_base
+from .scope import flag, people_base, territory_clause
 
 ROLE_LABELS = {
     RoleCategory.WORKER: _l("Workers"),
@@ -66,13 +80,19 @@ def _younger_than(years: int, on) -> ColumnElement[int]:
     return case((_ymd(on) - _ymd(Person.birth_date) < years * 10000, 1), else_=0)
 
 
-def breakdowns(user, progress: Progress) -> Breakdowns:
-    """The breakdowns of ``progress``'s plan and scope, in one grouped query."""
+Totals = dict[str, dict[object, list[int]]]  # breakdown -> value -> [admitted, introduced]
+
+
+def _new_totals() -> Totals:
+    return defaultdict(lambda: defaultdict(lambda: [0, 0]))
+
+
+def _from_dossiers(user, progress: Progress, young: int) -> tuple[int, int, Totals]:
+    """The counts from the dossiers in the user's scope, in one grouped query."""
     plan, as_of = progress.plan, progress.as_of
     unit_id = progress.unit.unit_id if progress.unit else None
     admitted = counting.admitted_in_year(plan.year, as_of)
     introduced = counting.introduced_in_year(plan.year, as_of)
-    young = rule_values().young_age_years
     inner = (
         people_base(user, plan, unit_id)
         .join(Dossier, Dossier.person_id == Person.id)
@@ -96,8 +116,7 @@ def breakdowns(user, progress: Progress) -> Breakdowns:
     keys = [inner.c.sex, inner.c.minority, inner.c.believer, inner.c.young_a, inner.c.young_i,
             inner.c.role, inner.c.ownership, inner.c.zone]
     stmt = db.select(*keys, func.sum(inner.c.a), func.sum(inner.c.i)).group_by(*keys)
-
-    totals: dict[str, dict[object, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    totals = _new_totals()
     all_a = all_i = 0
     for sex, minority, believer, young_a, young_i, role, ownership, zone, a, i in \
             db.session.execute(stmt):
@@ -115,6 +134,61 @@ def breakdowns(user, progress: Progress) -> Breakdowns:
         for key, value in (("role", role), ("ownership", ownership), ("zone", zone)):
             totals[key][value][0] += a
             totals[key][value][1] += i
+    return all_a, all_i, totals
+
+
+def _from_tally(user, progress: Progress, young: int) -> tuple[int, int, Totals]:
+    """The same counts from the per-unit summaries (a user who sees whole units): one
+    query for the traits of the year's admissions and introductions, one for zone names."""
+    start, end = counting.year_bounds(progress.plan.year, progress.as_of)
+    stmt = (
+        select(UnitTally.kind, UnitTally.code, func.sum(UnitTally.n))
+        .join(Unit, Unit.id == UnitTally.unit_id)
+        .where(access.unit_clause(user), territory_clause(progress.plan),
+               or_(tally.traits_between(start, end),
+                   and_(tally.reached_between(start, end), UnitTally.code.in_(BROKEN_DOWN))))
+        .group_by(UnitTally.kind, UnitTally.code)
+    )
+    if progress.unit is not None:
+        stmt = stmt.where(Unit.id == progress.unit.unit_id)
+    totals = _new_totals()
+    reached = {"admitted": 0, "introduced": 0}
+    zones: dict[object, list[int]] = defaultdict(lambda: [0, 0])
+    for kind, code, count in db.session.execute(stmt):
+        count = int(count or 0)
+        if kind != TRAIT:
+            reached[code] += count
+            continue
+        milestone, trait, value = (code.split(":", 2) + [""])[:3]
+        side = 0 if milestone == "admitted" else 1
+        if trait in ("women", "minority", "believer"):
+            totals[trait][True][side] += count
+        elif trait == "age":
+            if int(value) < young:
+                totals["young"][True][side] += count
+        elif trait == "role":
+            totals["role"][RoleCategory(value)][side] += count
+        elif trait == "ownership":
+            totals["ownership"][Ownership(value)][side] += count
+        elif trait == "zone":
+            zones[None if value == NO_ZONE else int(value)][side] += count
+    names = dict(db.session.execute(select(IndustrialZone.id, IndustrialZone.name).where(
+        IndustrialZone.id.in_([zone for zone in zones if zone is not None]))).all())
+    for zone, counts in zones.items():
+        if counts == [0, 0]:  # (rows whose counts went back to zero)
+            continue
+        line = totals["zone"][names.get(zone) if zone is not None else None]
+        line[0] += counts[0]
+        line[1] += counts[1]
+    return reached["admitted"], reached["introduced"], totals
+
+
+def breakdowns(user, progress: Progress) -> Breakdowns:
+    """The breakdowns of ``progress``'s plan and scope: from the per-unit summaries for a
+    user who sees whole units, else from the dossiers in scope."""
+    young = rule_values().young_age_years
+    source = _from_tally if access.sees_whole_units(user) else _from_dossiers
+    all_a, all_i, totals = source(user, progress, young)
 
     def people(key: str, label: object) -> Line:
         return Line(label, *totals[key][True])

@@ -2,8 +2,12 @@
 
 A dossier adds, for each milestone it has reached, ``("r", code, date)``; and for each day
 it changes stage (``counting.stage_moves``) ``("s", entered, day)`` +1 and ``("s", left,
-day)`` -1. Its stage on any day is then the sum of its ``s`` rows up to that day. A change
-to a dossier removes what its old values added and adds what its new values add.
+day)`` -1. Its stage on any day is then the sum of its ``s`` rows up to that day. For the
+breakdowns, its admission and its introduction also add ``("b", "admitted:women", date)``
+and the like: one row per trait of the person and the enterprise (``PROFILE_FIELDS``),
+and the person's age in full years on that date (``admitted:age:27``), so "young" is
+decided when reading, by the rule value then in force. A change to a dossier removes what
+its old values added and adds what its new values add.
 """
 
 from __future__ import annotations
@@ -13,25 +17,60 @@ from datetime import date
 from types import SimpleNamespace
 
 from ..workflow import counting
-from ..workflow.rules import MILESTONES
+from ..workflow.rules import MILESTONE_BY_CODE, MILESTONES
 from .periods import GRAINS, period_start
 
-REACHED, STAGE = "r", "s"
+REACHED, STAGE, TRAIT = "r", "s", "b"
 # The dossier values its contribution depends on.
 DOSSIER_FIELDS: tuple[str, ...] = tuple(m.date_field for m in MILESTONES) + ("end_kind", "ended_on")
+# ... and the person's and the enterprise's, for the breakdowns.
+PROFILE_FIELDS: tuple[str, ...] = ("sex", "minority", "religion_id", "birth_date", "role_category",
+                                   "ownership", "zone_id")
+# The milestones broken down by trait.
+BROKEN_DOWN = ("admitted", "introduced")
+NO_ZONE = "none"
 
 Key = tuple[int, str, str, str, date]  # unit, kind, code, grain, period start
 
 
 def snapshot(values: dict[str, object]) -> SimpleNamespace:
-    """An object with a dossier's ``DOSSIER_FIELDS`` (what ``stage_of`` reads)."""
-    return SimpleNamespace(**{name: values.get(name) for name in DOSSIER_FIELDS})
+    """An object with a dossier's ``DOSSIER_FIELDS`` (what ``stage_of`` reads) and its
+    person's and enterprise's ``PROFILE_FIELDS``."""
+    return SimpleNamespace(**{name: values.get(name) for name in DOSSIER_FIELDS + PROFILE_FIELDS})
+
+
+def age_on(birth: date, day: date) -> int:
+    """Full years of age on ``day``."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def traits(dossier: object, day: date) -> list[str]:
+    """The breakdown codes (without the milestone) of a dossier's person on ``day``."""
+    codes = [f"role:{_value(dossier.role_category)}", f"ownership:{_value(dossier.ownership)}",
+             f"zone:{dossier.zone_id if dossier.zone_id is not None else NO_ZONE}"]
+    if _value(dossier.sex) == "female":
+        codes.append("women")
+    if dossier.minority:
+        codes.append("minority")
+    if dossier.religion_id is not None:
+        codes.append("believer")
+    if dossier.birth_date is not None:
+        codes.append(f"age:{age_on(dossier.birth_date, day)}")
+    return codes
+
+
+def _value(member: object) -> object:
+    return getattr(member, "value", member)
 
 
 def dossier_events(dossier: object) -> list[tuple[str, str, date, int]]:
     """``(kind, code, day, count)`` for one dossier (anything with ``DOSSIER_FIELDS``)."""
     events = [(REACHED, m.code, on, 1) for m in MILESTONES
               if (on := getattr(dossier, m.date_field)) is not None]
+    for code in BROKEN_DOWN:
+        on = getattr(dossier, MILESTONE_BY_CODE[code].date_field)
+        if on is not None:
+            events += [(TRAIT, f"{code}:{trait}", on, 1) for trait in traits(dossier, on)]
     for day, left, entered in counting.stage_moves(dossier):
         if left != counting.NO_STAGE:
             events.append((STAGE, left, day, -1))

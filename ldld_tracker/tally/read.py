@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, false, or_
 
 from ..models import UnitTally
-from .events import REACHED, STAGE
+from .events import REACHED, STAGE, TRAIT
 from .periods import YEAR, pieces
 
 
@@ -31,3 +31,9 @@ def reached_between(first: date, last: date, coarsest: str = YEAR) -> ColumnElem
     """The rows whose sum per code is the number of milestones reached in ``[first, last]``
     (per month of ``starts_on`` too, with ``coarsest`` ``MONTH``)."""
     return and_(UnitTally.kind == REACHED, in_range(first, last, coarsest))
+
+
+def traits_between(first: date, last: date) -> ColumnElement[bool]:
+    """The breakdown rows (``admitted:women`` …) of the admissions and introductions dated
+    in ``[first, last]``."""
+    return and_(UnitTally.kind == TRAIT, in_range(first, last))

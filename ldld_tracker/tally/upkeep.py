@@ -22,7 +22,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 
-from ..models import Dossier, Enterprise, Person, Unit, UnitMembers, UnitTally
+from ..models import (
+    Dossier,
+    Enterprise,
+    EthnicGroup,
+    IndustrialZone,
+    Person,
+    Religion,
+    Unit,
+    UnitMembers,
+    UnitTally,
+)
 from . import events
 
 _PENDING = "ldld_tally"
@@ -36,7 +46,8 @@ class _Pending:
     def __init__(self) -> None:
         self.tally: Counter = Counter()
         self.people: Counter = Counter()
-        self.rebuild: set[int] = set()
+        self.rebuild: set[int | None] = set()
+        self.rebuild_all = False
 
 
 def _old(obj: object, key: str) -> object:
@@ -88,50 +99,110 @@ def _unit_of_enterprise_id(session: Session, enterprise_id: object) -> int | Non
     return _enterprise_unit(session, session.get(Enterprise, enterprise_id))
 
 
-def _dossier_change(session: Session, dossier: Dossier, pending: _Pending, new: bool, gone: bool) -> None:
+# What of a person and of an enterprise the summaries depend on (besides the dossier).
+PERSON_KEYS = ("sex", "birth_date", "role_category", "religion_id", "religion",
+               "ethnic_group_id", "ethnic_group", "enterprise_id", "enterprise")
+ENTERPRISE_KEYS = ("unit_id", "unit", "ownership", "zone_id", "zone")
+
+
+def _ident(obj: object | None) -> object:
+    return None if obj is None else obj.id
+
+
+def _after(session: Session, dossier: Dossier) -> tuple[int | None, dict] | None:
+    """The unit and values of ``dossier`` as this flush leaves it (None without a unit)."""
     person = _target(session, dossier, "person", "person_id", Person)
-    new_unit = None if gone else _person_unit(session, person)
+    enterprise = _target(session, person, "enterprise", "enterprise_id", Enterprise)
+    ethnic = _target(session, person, "ethnic_group", "ethnic_group_id", EthnicGroup)
+    values = {name: getattr(dossier, name) for name in events.DOSSIER_FIELDS}
+    values.update(sex=person.sex, minority=bool(ethnic and ethnic.is_minority),
+                  religion_id=_ident(_target(session, person, "religion", "religion_id", Religion)),
+                  birth_date=person.birth_date, role_category=person.role_category,
+                  ownership=enterprise.ownership,
+                  zone_id=_ident(_target(session, enterprise, "zone", "zone_id", IndustrialZone)))
+    return _enterprise_unit(session, enterprise), values
+
+
+def _before(session: Session, dossier: Dossier) -> tuple[int | None, dict] | object:
+    """The unit and values of ``dossier`` before this flush (``_UNKNOWN`` if not loaded)."""
+    values = {name: _old(dossier, name) for name in events.DOSSIER_FIELDS}
+    person_id = _old_target_id(dossier, "person", "person_id")
+    if person_id is _UNKNOWN or person_id is None:
+        return _UNKNOWN
+    person = dossier.person if _ident(dossier.person) == person_id else session.get(Person, person_id)
+    enterprise_id = _old_target_id(person, "enterprise", "enterprise_id")
+    ethnic_id = _old_target_id(person, "ethnic_group", "ethnic_group_id")
+    if _UNKNOWN in (enterprise_id, ethnic_id):
+        return _UNKNOWN
+    enterprise = session.get(Enterprise, enterprise_id)
+    ethnic = session.get(EthnicGroup, ethnic_id)
+    values.update(sex=_old(person, "sex"), minority=bool(ethnic and ethnic.is_minority),
+                  religion_id=_old_target_id(person, "religion", "religion_id"),
+                  birth_date=_old(person, "birth_date"), role_category=_old(person, "role_category"),
+                  ownership=_old(enterprise, "ownership"),
+                  zone_id=_old_target_id(enterprise, "zone", "zone_id"))
+    unit = _old_target_id(enterprise, "unit", "unit_id")
+    if _UNKNOWN in values.values() or unit is _UNKNOWN:
+        return _UNKNOWN
+    return unit, values
+
+
+def _dossier_change(session: Session, dossier: Dossier, pending: _Pending, new: bool, gone: bool) -> None:
+    """Take away what ``dossier`` added before (unless new), add what it adds now (unless
+    deleted); rebuild its unit when its old values are not known."""
+    after = None if gone else _after(session, dossier)
     if not new:
-        old_values = {name: _old(dossier, name) for name in events.DOSSIER_FIELDS}
-        old_person = _old_target_id(dossier, "person", "person_id")
-        if _UNKNOWN in old_values.values() or old_person is _UNKNOWN:
-            pending.rebuild.update(u for u in (new_unit, _person_unit(session, person)) if u is not None)
+        before = _before(session, dossier)
+        if before is _UNKNOWN:
+            pending.rebuild.update(u for u in (after and after[0], _person_unit(session, dossier.person))
+                                   if u is not None)
             return
-        old_unit = _person_unit(session, session.get(Person, old_person)) if old_person is not None else None
-        if old_unit is not None:
-            events.add_dossier(pending.tally, old_unit, events.snapshot(old_values), -1)
-    if new_unit is not None:
-        current = {name: getattr(dossier, name) for name in events.DOSSIER_FIELDS}
-        events.add_dossier(pending.tally, new_unit, events.snapshot(current), 1)
+        unit, values = before
+        if unit is not None:
+            events.add_dossier(pending.tally, unit, events.snapshot(values), -1)
+    if after is not None and after[0] is not None:
+        events.add_dossier(pending.tally, after[0], events.snapshot(after[1]), 1)
 
 
 def _before_flush(session: Session, flush_context, _instances) -> None:  # noqa: ANN001
     pending = _Pending()
+    dossiers: dict[int, tuple[Dossier, bool, bool]] = {}  # id(obj) -> (dossier, new, gone)
     for obj in session.new:
         if isinstance(obj, Dossier):
-            _dossier_change(session, obj, pending, new=True, gone=False)
+            dossiers[id(obj)] = (obj, True, False)
         elif isinstance(obj, Person):
             unit = _person_unit(session, obj)
             if unit is not None:
                 pending.people[unit] += 1
     for obj in session.deleted:
         if isinstance(obj, Dossier):
-            _dossier_change(session, obj, pending, new=False, gone=True)
+            dossiers[id(obj)] = (obj, False, True)
         elif isinstance(obj, Person):
             unit = _unit_of_enterprise_id(session, _old_target_id(obj, "enterprise", "enterprise_id"))
             if unit is not None:
                 pending.people[unit] -= 1
     for obj in session.dirty:
         if isinstance(obj, Dossier) and _changed(obj, "person_id", "person", *events.DOSSIER_FIELDS):
-            _dossier_change(session, obj, pending, new=False, gone=False)
-        elif isinstance(obj, Person) and _changed(obj, "enterprise_id", "enterprise"):
-            old = _unit_of_enterprise_id(session, _old_target_id(obj, "enterprise", "enterprise_id"))
-            pending.rebuild.update(u for u in (_person_unit(session, obj), old) if u is not None)
-        elif isinstance(obj, Enterprise) and _changed(obj, "unit_id", "unit"):
+            dossiers.setdefault(id(obj), (obj, False, False))
+        elif isinstance(obj, Person) and _changed(obj, *PERSON_KEYS):
+            if _changed(obj, "enterprise_id", "enterprise"):
+                old = _unit_of_enterprise_id(session, _old_target_id(obj, "enterprise", "enterprise_id"))
+                if old is None:
+                    pending.rebuild.add(_person_unit(session, obj))
+                pending.people[old] -= 1
+                pending.people[_person_unit(session, obj)] += 1
+            if obj.dossier is not None and obj.dossier not in session.deleted:
+                dossiers.setdefault(id(obj.dossier), (obj.dossier, obj.dossier in session.new, False))
+        elif isinstance(obj, Enterprise) and _changed(obj, *ENTERPRISE_KEYS):
             old = _old_target_id(obj, "unit", "unit_id")
             pending.rebuild.update(u for u in (_enterprise_unit(session, obj), old)
                                    if u is not None and u is not _UNKNOWN)
-    if pending.tally or pending.people or pending.rebuild:
+        elif isinstance(obj, EthnicGroup) and _changed(obj, "is_minority"):
+            pending.rebuild_all = True
+    for dossier, new, gone in dossiers.values():
+        _dossier_change(session, dossier, pending, new, gone)
+    pending.rebuild.discard(None)
+    if pending.tally or pending.people or pending.rebuild or pending.rebuild_all:
         flush_context.attributes[_PENDING] = pending
 
 
@@ -140,8 +211,12 @@ def _after_flush(session: Session, flush_context) -> None:  # noqa: ANN001
     if pending is None:
         return
     connection = session.connection()
+    if pending.rebuild_all:
+        rebuild(connection)
+        return
     tally = [(key, n) for key, n in pending.tally.items() if n and key[0] not in pending.rebuild]
-    people = [(unit, n) for unit, n in pending.people.items() if n and unit not in pending.rebuild]
+    people = [(unit, n) for unit, n in pending.people.items()
+              if n and unit is not None and unit not in pending.rebuild]
     add(connection, tally, people)
     if pending.rebuild:
         rebuild(connection, pending.rebuild)
@@ -189,8 +264,11 @@ def computed(connection: Connection, unit_ids: Iterable[int] | None = None) -> I
     """The summary rows the records give, unit by unit (``unit_ids``, or every unit with
     a dossier): ``(unit_id, Counter of key -> count)``, one unit in memory at a time."""
     units = None if unit_ids is None else sorted(set(unit_ids))
-    stmt = (select(Enterprise.unit_id, *[Dossier.__table__.c[n] for n in events.DOSSIER_FIELDS])
+    stmt = (select(Enterprise.unit_id, *[Dossier.__table__.c[n] for n in events.DOSSIER_FIELDS],
+                   Person.sex, EthnicGroup.is_minority.label("minority"), Person.religion_id,
+                   Person.birth_date, Person.role_category, Enterprise.ownership, Enterprise.zone_id)
             .select_from(Dossier).join(Person, Dossier.person_id == Person.id)
+            .join(EthnicGroup, Person.ethnic_group_id == EthnicGroup.id)
             .join(Enterprise, Person.enterprise_id == Enterprise.id).order_by(Enterprise.unit_id))
     if units is not None:
         stmt = stmt.where(Enterprise.unit_id.in_(units))

@@ -10,10 +10,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, text, update
 
-from ldld_tracker.dashboards import queries, timeline
+from ldld_tracker.dashboards import breakdowns, queries, timeline
+from ldld_tracker.dashboards.figures import Figures
 from ldld_tracker.dashboards.scope import plan_for_year
 from ldld_tracker.extensions import db
-from ldld_tracker.models import Dossier, EndKind, Enterprise, Role, UnitTally
+from ldld_tracker.models import Dossier, EndKind, Enterprise, Ownership, Role, Sex, UnitTally
 from ldld_tracker.records.enterprises import update_enterprise
 from ldld_tracker.records.people import update_person
 from ldld_tracker.tally import upkeep
@@ -85,7 +86,12 @@ def _agree() -> None:
 def _figures(user, as_of: date) -> dict:
     plan = plan_for_year(2020)
     return {unit: (f.people, dict(f.current), dict(f.reached))
-            for unit, f in queries._tracked_units(user, plan, as_of).items()}
+            for unit, f in _nonempty(queries._tracked_units(user, plan, as_of)).items()}
+
+
+def _nonempty(figures: dict) -> dict:
+    """Units with something counted (a unit whose counts went back to zero keeps rows)."""
+    return {unit: f for unit, f in figures.items() if f != Figures()}
 
 
 def test_the_summaries_follow_every_operation_in_the_same_transaction(app):
@@ -160,8 +166,8 @@ def test_figures_from_the_summaries_equal_the_figures_from_the_dossiers_on_any_d
     user = factories.user(role, unit_obj=factories.unit("643") if role is Role.DISTRICT else None)
     plan = plan_for_year(2020)
     for as_of in AS_OF_DAYS:
-        summary = queries._tracked_units(user, plan, as_of)
-        direct = queries._tracked(user, plan, as_of, Enterprise.unit_id)
+        summary = _nonempty(queries._tracked_units(user, plan, as_of))
+        direct = _nonempty(queries._tracked(user, plan, as_of, Enterprise.unit_id))
         assert summary.keys() == direct.keys()
         for unit, figures in direct.items():
             assert summary[unit] == figures, (unit, as_of)
@@ -190,3 +196,36 @@ def test_the_check_finds_a_summary_changed_by_hand_and_the_rebuild_mends_it(app,
     assert result.exit_code == 0, result.output
     db.session.remove()
     _agree()
+
+
+@pytest.mark.parametrize("role", [Role.BOARD, Role.DISTRICT])
+def test_breakdowns_from_the_summaries_equal_the_breakdowns_from_the_dossiers(app, role):
+    populate(2)
+    young = factories.person(factories.enterprise("643"), birth_date=date(1990, 3, 6))
+    factories.dossier(young, identified_on=date(2020, 1, 2), introduced_on=date(2020, 3, 5),
+                      introduction_resolution_no="1/NQ")  # 29 on 5/3/2020, 30 the day after
+    user = factories.user(role, unit_obj=factories.unit("643") if role is Role.DISTRICT else None)
+    for as_of in AS_OF_DAYS:
+        progress = queries.progress(user, 2020, as_of)
+        for years in (29, 30, 31):
+            summary = breakdowns._from_tally(user, progress, years)
+            direct = breakdowns._from_dossiers(user, progress, years)
+            assert summary[:2] == direct[:2], as_of
+            assert {k: {v: c for v, c in d.items() if c != [0, 0]} for k, d in summary[2].items()} == \
+                {k: dict(d) for k, d in direct[2].items()}, (as_of, years)
+
+
+def test_a_change_to_the_person_or_the_enterprise_moves_the_breakdowns(app):
+    board = factories.user(Role.BOARD)
+    dossier = admitted(date(2020, 5, 5), factories.enterprise("643"))
+    person = dossier.person
+    update_person(person, {"sex": Sex.FEMALE, "ethnic_group_id": factories.ethnic("Ê-đê").id,
+                           "birth_date": date(1995, 1, 1)}, factories.user(Role.DISTRICT, unit_obj=factories.unit("643")))
+    _agree()
+    progress = queries.progress(board, 2020, date(2020, 12, 31))
+    _, _, totals = breakdowns._from_tally(board, progress, 30)
+    assert totals["women"][True] == [1, 1] and totals["minority"][True] == [1, 1]
+    update_enterprise(person.enterprise, {"ownership": Ownership.STATE}, board)
+    _agree()
+    _, _, totals = breakdowns._from_tally(board, progress, 30)
+    assert totals["ownership"][Ownership.STATE] == [1, 1]
