@@ -2,6 +2,10 @@
 per figure set, sent straight through the database driver (sqlite3 or psycopg), with no
 Flask, no SQLAlchemy and no template. A page's floor is the sum of its figure sets'.
 
+Two floors: over the tables the application reads (the per-unit summaries where it reads
+them, the records elsewhere), and over the records alone (what the same figures cost
+without the summaries).
+
 The queries use the same tables and indexes as the application; they are what a
 database programmer would write to get each table of figures, nothing cleverer.
 """
@@ -116,7 +120,48 @@ def figure_sets(dialect: Dialect, unit: int | None, key: str) -> dict[str, str]:
         per_enterprise + "SELECT per.*, count(*) OVER () FROM per WHERE identified = 0 OR "
         f"party = 0 ORDER BY code, sort_name LIMIT {GAP_LIMIT}")
     sets["medians"] = _medians(dialect, where)
+    sets.update(_summary_sets(dialect, unit))
     return sets
+
+
+def _rows(*ranges: tuple[str, date | None, date, str], codes: str = "") -> str:
+    """The summary rows of ``(kind, first, last, coarsest)`` ranges as a UNION ALL, one
+    branch per piece (as ``tally.periods`` splits them), each an index range."""
+    from ldld_tracker.tally.periods import pieces
+
+    branches = []
+    for kind, first, last, coarsest in ranges:
+        for grain, start, end in pieces(first, last, coarsest):
+            span = (f"starts_on <= '{end}'" if start is None
+                    else f"starts_on BETWEEN '{start}' AND '{end}'")
+            branches.append(f"SELECT unit_id, kind, code, starts_on, n FROM unit_tally WHERE "
+                            f"kind = '{kind}' AND grain = '{grain}' AND {span}{codes}")
+    return "(" + " UNION ALL ".join(branches) + ") t"
+
+
+def _summary_sets(dialect: Dialect, unit: int | None) -> dict[str, str]:
+    """The figure sets the application reads from the per-unit summaries (for users who see
+    whole units), as bare SQL over the same tables."""
+    as_of = date.fromisoformat(AS_OF)
+    start, end = date(YEAR, 1, 1), min(as_of, date(YEAR, 12, 31))
+    where = TERRITORY + _scope(unit, "u.id")
+    month = dialect.month("t.starts_on")
+    admitted_or_introduced = " AND code IN ('admitted', 'introduced')"
+    return {
+        "members (summaries)": ("SELECT m.unit_id, m.people FROM unit_members m JOIN unit u ON "
+                                f"u.id = m.unit_id WHERE {where}"),
+        "dossiers (summaries)": (
+            f"SELECT t.unit_id, t.kind, t.code, sum(t.n) FROM "
+            f"{_rows(('s', None, as_of, 'y'), ('r', start, end, 'y'))} "
+            f"JOIN unit u ON u.id = t.unit_id WHERE {where} GROUP BY t.unit_id, t.kind, t.code"),
+        "monthly (summaries)": (
+            f"SELECT t.code, {month}, sum(t.n) FROM "
+            f"{_rows(('r', start, end, 'm'), codes=admitted_or_introduced)} "
+            f"JOIN unit u ON u.id = t.unit_id WHERE {where} GROUP BY t.code, {month}"),
+        "breakdowns (summaries)": (
+            f"SELECT t.kind, t.code, sum(t.n) FROM {_rows(('b', start, end, 'y'), ('r', start, end, 'y'))} "
+            f"JOIN unit u ON u.id = t.unit_id WHERE {where} GROUP BY t.kind, t.code"),
+    }
 
 
 def _medians(dialect: Dialect, where: str) -> str:

@@ -28,6 +28,15 @@ CALL_SETS = {
     "due and stuck": ["medians", "due lists"],
 }
 UNIT_CALLS = {"api progress, unit", "district"}
+# The figure sets the application reads from the per-unit summaries for whole units.
+FROM_SUMMARIES = {name: f"{name} (summaries)" for name in ("members", "dossiers", "monthly", "breakdowns")}
+
+
+def sets_read(name: str) -> list[str]:
+    """The figure sets a call reads: from the summaries, except for one unit's enterprises."""
+    if name in UNIT_CALLS:
+        return CALL_SETS[name]
+    return [FROM_SUMMARIES.get(s, s) for s in CALL_SETS[name]]
 
 
 @dataclass
@@ -38,6 +47,7 @@ class DatabaseRun:
     timings: dict[tuple[str, str], Timing]
     queries: dict[tuple[str, str], int]
     floors: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
+    record_floors: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
     checks: list[str] = field(default_factory=list)
 
 
@@ -69,8 +79,9 @@ def _unit_id(app: Flask) -> int:
         return db.session.scalar(select(Unit.id).where(Unit.code == DISTRICT_UNIT))
 
 
-def floors(app: Flask, url: str, repetitions: int) -> tuple[dict, list[str]]:
-    """(user, call) -> (floor p50, floor p95) in ms, and the numbers' check."""
+def floors(app: Flask, url: str, repetitions: int) -> tuple[dict, dict, list[str]]:
+    """(user, call) -> (floor p50, floor p95) in ms over what the application reads, the
+    same over the records alone, and the numbers' check."""
     unit_id = _unit_id(app)
     runner = floor.Runner(url)
     set_times: dict[tuple, floor.Timing] = {}
@@ -83,7 +94,7 @@ def floors(app: Flask, url: str, repetitions: int) -> tuple[dict, list[str]]:
                 key = "enterprise" if name in UNIT_CALLS else "unit"
                 sql = floor.figure_sets(runner.dialect, call_scope, key)
                 params = floor.parameters(runner, call_scope)
-                for set_name in CALL_SETS[name]:
+                for set_name in dict.fromkeys(CALL_SETS[name] + sets_read(name)):
                     ident = (call_scope, key, set_name)
                     if ident in set_times:
                         continue
@@ -96,19 +107,22 @@ def floors(app: Flask, url: str, repetitions: int) -> tuple[dict, list[str]]:
                     else:
                         set_times[ident], set_rows[ident] = runner.time(sql[set_name], params,
                                                                         repetitions)
-        results = {}
+        results, on_records = {}, {}
         for user, _u in USERS:
             scope = unit_id if user == "district" else None
             for name, _p in CALLS:
                 call_scope = unit_id if name in UNIT_CALLS else scope
                 key = "enterprise" if name in UNIT_CALLS else "unit"
-                parts = [set_times[(call_scope, key, s)] for s in CALL_SETS[name]]
-                results[(user, name)] = (sum(t.p50 for t in parts), sum(t.p95 for t in parts))
+                for target, names in ((results, sets_read(name)), (on_records, CALL_SETS[name])):
+                    parts = [set_times[(call_scope, key, s)] for s in names]
+                    target[(user, name)] = (sum(t.p50 for t in parts), sum(t.p95 for t in parts))
         checks = [_check(app, set_rows, None, BOARD, None), _check(app, set_rows, unit_id, DISTRICT, None),
-                  _check(app, set_rows, unit_id, BOARD, DISTRICT_UNIT)]
+                  _check(app, set_rows, unit_id, BOARD, DISTRICT_UNIT),
+                  _check_summaries(app, set_rows, None, BOARD),
+                  _check_summaries(app, set_rows, unit_id, DISTRICT)]
     finally:
         runner.close()
-    return results, checks
+    return results, on_records, checks
 
 
 def _check(app: Flask, rows: dict, scope: int | None, username: str, district: str | None) -> str:
@@ -132,10 +146,24 @@ def _check(app: Flask, rows: dict, scope: int | None, username: str, district: s
            f"{total['admitted_reported']:,} / bare {reported:,})"
 
 
+def _check_summaries(app: Flask, rows: dict, scope: int | None, username: str) -> str:
+    """Do the bare SQL over the summaries give the API's figures?"""
+    current: Counter = Counter()
+    reached: Counter = Counter()
+    for _unit, kind, code, count in rows[(scope, "unit", "dossiers (summaries)")]:
+        (current if kind == "s" else reached)[code] += int(count or 0)
+    total = api_figures(app, username)["total"]
+    same = (Counter({k: v for k, v in total["current"].items() if v})
+            == Counter({k: v for k, v in current.items() if v})
+            and dict(total["reached"]) == {s: reached[s] for s in floor.STAGES})
+    return f"{username}, from the summaries: {'same figures' if same else 'DIFFERENT figures'} " \
+           f"(admitted tracked {total['admitted_tracked']:,} / bare {reached['admitted']:,})"
+
+
 def run_database(label: str, sizes: str, build: dict, url: str, app: Flask, repetitions: int,
                  with_floor: bool) -> DatabaseRun:
     run = DatabaseRun(label, sizes, build, {}, query_counts(app))
     run.timings = time_calls(app, repetitions)
     if with_floor:
-        run.floors, run.checks = floors(app, url, repetitions)
+        run.floors, run.record_floors, run.checks = floors(app, url, repetitions)
     return run

@@ -42,10 +42,12 @@ def _calls_table(tenth: DatabaseRun, full: DatabaseRun) -> list[list[str]]:
             key = (user, name)
             timing, small = full.timings[key], tenth.timings[key]
             floor = full.floors.get(key)
+            records = getattr(full, "record_floors", {}).get(key)
             rows.append([
                 user, name, _ms(timing.p50), _ms(timing.p95),
                 _ms(floor[0]) if floor else "–", _ms(floor[1]) if floor else "–",
                 f"{timing.p95 / floor[1]:.2f}" if floor else "–",
+                _ms(records[0]) if records else "–",
                 _ms(small.p50), f"{timing.p50 / small.p50:.2f}",
                 f"{floor[0] / tenth.floors[key][0]:.2f}" if floor and key in tenth.floors else "–",
                 f"{tenth.queries[key]}/{full.queries[key]}",
@@ -54,7 +56,8 @@ def _calls_table(tenth: DatabaseRun, full: DatabaseRun) -> list[list[str]]:
 
 
 CALL_HEADERS = ["user", "call", "p50 ms", "p95 ms", "floor p50", "floor p95", "p95 / floor",
-                "p50 at 1/10", "growth x10", "floor growth", "queries 1/10 / full"]
+                "records floor p50", "p50 at 1/10", "growth x10", "floor growth",
+                "queries 1/10 / full"]
 
 
 def _worst(pairs: list[tuple[str, float]]) -> tuple[str, float]:
@@ -188,8 +191,10 @@ def markdown(results: Results, explanation: str) -> str:
                     f"{tenth.build.get('total_seconds', '?')} s).", "",
                     "Server-side milliseconds per request (Flask test client, in process, "
                     "signed in; fresh session per request); floor = the bare SQL of the same "
-                    "figure sets through the driver; growth = p50 at full size / p50 at 1/10, "
-                    "floor growth the same for the bare SQL.", "",
+                    "figure sets through the driver, over the tables the application reads (the "
+                    "per-unit summaries where it reads them); records floor = the same figures "
+                    "by bare SQL over the records alone; growth = p50 at full size / p50 at "
+                    "1/10, floor growth the same for the bare SQL.", "",
                     _table(CALL_HEADERS, _calls_table(tenth, full)), ""]
             out += [f"- Check: {c}" for c in full.checks]
     if results.excel:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, case, extract, func, or_, select
+from sqlalchemy import ColumnElement, case, extract, func, or_, select
 
 from .. import access
 from ..extensions import db
@@ -22,7 +22,6 @@ from ..models import (
     RoleCategory,
     Sex,
     Unit,
-    UnitTally,
 )
 from ..tally import read as tally
 from ..tally.events import BROKEN_DOWN, NO_ZONE, TRAIT
@@ -141,23 +140,23 @@ def _from_tally(user, progress: Progress, young: int) -> tuple[int, int, Totals]
     """The same counts from the per-unit summaries (a user who sees whole units): one
     query for the traits of the year's admissions and introductions, one for zone names."""
     start, end = counting.year_bounds(progress.plan.year, progress.as_of)
+    rows = tally.rows(tally.traits_between(start, end), tally.reached_between(start, end))
     stmt = (
-        select(UnitTally.kind, UnitTally.code, func.sum(UnitTally.n))
-        .join(Unit, Unit.id == UnitTally.unit_id)
-        .where(access.unit_clause(user), territory_clause(progress.plan),
-               or_(tally.traits_between(start, end),
-                   and_(tally.reached_between(start, end), UnitTally.code.in_(BROKEN_DOWN))))
-        .group_by(UnitTally.kind, UnitTally.code)
+        select(rows.c.kind, rows.c.code, func.sum(rows.c.n))
+        .join(Unit, Unit.id == rows.c.unit_id)
+        .where(access.unit_clause(user), territory_clause(progress.plan))
+        .group_by(rows.c.kind, rows.c.code)
     )
     if progress.unit is not None:
         stmt = stmt.where(Unit.id == progress.unit.unit_id)
     totals = _new_totals()
-    reached = {"admitted": 0, "introduced": 0}
+    reached = dict.fromkeys(BROKEN_DOWN, 0)
     zones: dict[object, list[int]] = defaultdict(lambda: [0, 0])
     for kind, code, count in db.session.execute(stmt):
         count = int(count or 0)
         if kind != TRAIT:
-            reached[code] += count
+            if code in reached:
+                reached[code] += count
             continue
         milestone, trait, value = (code.split(":", 2) + [""])[:3]
         side = 0 if milestone == "admitted" else 1

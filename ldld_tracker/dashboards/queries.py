@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 
 from .. import access
 from ..extensions import db
@@ -24,7 +24,6 @@ from ..models import (
     ReportedTotal,
     Unit,
     UnitMembers,
-    UnitTally,
     UnitTarget,
     User,
 )
@@ -134,11 +133,12 @@ def _tracked_units(user: User, plan: PlanInfo, as_of: date) -> dict[int, Figures
     for unit_id, people in db.session.execute(members):
         result.setdefault(unit_id, Figures()).people = int(people)
     start, end = counting.year_bounds(plan.year, as_of)
+    rows = tally.rows(tally.stages_on(as_of), tally.reached_between(start, end))
     stmt = (
-        select(UnitTally.unit_id, UnitTally.kind, UnitTally.code, func.sum(UnitTally.n))
-        .join(Unit, Unit.id == UnitTally.unit_id)
-        .where(*scope, or_(tally.stages_on(as_of), tally.reached_between(start, end)))
-        .group_by(UnitTally.unit_id, UnitTally.kind, UnitTally.code)
+        select(rows.c.unit_id, rows.c.kind, rows.c.code, func.sum(rows.c.n))
+        .join(Unit, Unit.id == rows.c.unit_id)
+        .where(*scope)
+        .group_by(rows.c.unit_id, rows.c.kind, rows.c.code)
     )
     for unit_id, kind, code, count in db.session.execute(stmt):
         figures = result.get(unit_id)

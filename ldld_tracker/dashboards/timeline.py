@@ -8,9 +8,8 @@ from sqlalchemy import case, extract, func, or_, select
 
 from .. import access
 from ..extensions import db
-from ..models import Dossier, ReportedTotal, Unit, UnitTally
+from ..models import Dossier, ReportedTotal, Unit
 from ..tally import read as tally
-from ..tally.periods import MONTH
 from ..workflow import counting
 from . import pace
 from .figures import Progress
@@ -36,13 +35,13 @@ def _from_tally(user, progress: Progress, unit_id: int | None) -> list[tuple[str
     """(milestone, month, count) of admissions and introductions in the year up to the
     "as of" day, from the per-unit summaries (a user who sees whole units)."""
     start, end = counting.year_bounds(progress.plan.year, progress.as_of)
-    month = extract("month", UnitTally.starts_on)
+    rows = tally.rows(tally.reached_between(start, end, per_month=True), codes=("admitted", "introduced"))
+    month = extract("month", rows.c.starts_on)
     stmt = (
-        select(UnitTally.code, month, func.sum(UnitTally.n))
-        .join(Unit, Unit.id == UnitTally.unit_id)
-        .where(access.unit_clause(user), territory_clause(progress.plan),
-               UnitTally.code.in_(("admitted", "introduced")), tally.reached_between(start, end, MONTH))
-        .group_by(UnitTally.code, month)
+        select(rows.c.code, month, func.sum(rows.c.n))
+        .join(Unit, Unit.id == rows.c.unit_id)
+        .where(access.unit_clause(user), territory_clause(progress.plan))
+        .group_by(rows.c.code, month)
     )
     if unit_id is not None:
         stmt = stmt.where(Unit.id == unit_id)

@@ -24,8 +24,9 @@ from ..extensions import db
 class UnitTally(db.Model):
     __tablename__ = "unit_tally"
     __table_args__ = (
-        # The dashboards' sums read a range of one grain for every unit: covered here.
-        Index("ix_unit_tally_grain_on", "grain", "starts_on", "kind", "unit_id", "code", "n"),
+        # The dashboards' sums read ranges of days of one kind and grain for every unit:
+        # each is one range of this index, which covers the rows.
+        Index("ix_unit_tally_kind_grain_on", "kind", "grain", "starts_on", "unit_id", "code", "n"),
     )
 
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True)

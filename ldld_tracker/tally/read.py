@@ -1,39 +1,54 @@
-"""Conditions that pick the summary rows adding up to a range of days (``periods``)."""
+"""Reading sums over ranges of days from the summary rows.
+
+``rows(...)`` is the rows of some ranges as one UNION ALL, one branch per piece of each
+range (``periods.pieces``): each branch is one range of the index on (kind, grain,
+starts_on), so the rows of other days, grains and kinds are never read, whatever the size
+of the table. Callers join the units, scope them and add up ``n``.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import Subquery, literal, select, union_all
 
 from ..models import UnitTally
 from .events import REACHED, STAGE, TRAIT
-from .periods import YEAR, pieces
+from .periods import MONTH, YEAR, pieces
+
+Range = tuple[str, date | None, date, str]  # kind, first day (None: from the start), last, coarsest
 
 
-def in_range(first: date | None, last: date, coarsest: str = YEAR) -> ColumnElement[bool]:
-    """The rows of the days ``first`` (None: from the beginning) to ``last``, each day
-    counted once: whole years (unless ``coarsest`` is ``MONTH``), whole months, single days."""
-    conditions = []
-    for grain, start, end in pieces(first, last, coarsest):
-        on = UnitTally.starts_on
-        span = on <= end if start is None else (on == start if start == end else on.between(start, end))
-        conditions.append(and_(UnitTally.grain == grain, span))
-    return or_(false(), *conditions)
+def rows(*ranges: Range, codes: tuple[str, ...] | None = None) -> Subquery:
+    """The rows (unit_id, kind, code, starts_on, n) of ``ranges``, each day once (only
+    ``codes``, when given)."""
+    t = UnitTally
+    branches = []
+    for kind, first, last, coarsest in ranges:
+        for grain, start, end in pieces(first, last, coarsest):
+            span = t.starts_on <= end if start is None else t.starts_on.between(start, end)
+            branch = select(t.unit_id, t.kind, t.code, t.starts_on, t.n).where(
+                t.kind == kind, t.grain == grain, span)
+            if codes is not None:
+                branch = branch.where(t.code.in_(codes))
+            branches.append(branch)
+    if not branches:  # an empty range: no row
+        branches.append(select(t.unit_id, t.kind, t.code, t.starts_on, t.n).where(literal(False)))
+    return (branches[0] if len(branches) == 1 else union_all(*branches)).subquery("tally")
 
 
-def stages_on(day: date) -> ColumnElement[bool]:
+def stages_on(day: date) -> Range:
     """The rows whose sum per code is the number of dossiers at each stage on ``day``."""
-    return and_(UnitTally.kind == STAGE, in_range(None, day))
+    return (STAGE, None, day, YEAR)
 
 
-def reached_between(first: date, last: date, coarsest: str = YEAR) -> ColumnElement[bool]:
+def reached_between(first: date, last: date, per_month: bool = False) -> Range:
     """The rows whose sum per code is the number of milestones reached in ``[first, last]``
-    (per month of ``starts_on`` too, with ``coarsest`` ``MONTH``)."""
-    return and_(UnitTally.kind == REACHED, in_range(first, last, coarsest))
+    (``per_month``: never whole years, so each row's ``starts_on`` gives its month)."""
+    return (REACHED, first, last, MONTH if per_month else YEAR)
 
 
-def traits_between(first: date, last: date) -> ColumnElement[bool]:
+def traits_between(first: date, last: date) -> Range:
     """The breakdown rows (``admitted:women`` …) of the admissions and introductions dated
     in ``[first, last]``."""
-    return and_(UnitTally.kind == TRAIT, in_range(first, last))
+    return (TRAIT, first, last, YEAR)
