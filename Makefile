@@ -45,7 +45,7 @@ run: setup
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'ldld_tracker:create_app()'
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check ldld_tracker tests
+	$(BIN)/ruff check ldld_tracker tests bench scripts gunicorn.conf.py
 
 # The whole suite on SQLite (browser tests included), then again on a throwaway PostgreSQL
 # cluster where its server binaries are installed (else skipped with the reason printed;

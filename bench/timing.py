@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from ldld_tracker.serving import freeze_after_start
+
 from .databases import BOARD, DISTRICT, DISTRICT_UNIT, PASSWORD
 
 YEAR, AS_OF = 2025, "2025-12-15"
@@ -55,12 +57,15 @@ def signed_in(app: Flask, username: str):
 
 
 def time_calls(app: Flask, repetitions: int, warmup: int = 3) -> dict[tuple[str, str], Timing]:
-    """(user, call) -> timing, over ``repetitions`` requests after ``warmup`` ones. The
+    """(user, call) -> timing, over ``repetitions`` requests after ``warmup`` ones (then the
+    long-lived objects are frozen, as the server does after starting a worker). The
     calls are interleaved (one of each, then again), so a burst of load on the machine
     spreads over all of them instead of landing on one."""
     clients = {user: signed_in(app, username) for user, username in USERS}
     results = {(user, name): Timing([]) for user, _u in USERS for name, _p in CALLS}
     for round_ in range(warmup + repetitions):
+        if round_ == warmup:
+            freeze_after_start()  # as each gunicorn worker does (gunicorn.conf.py)
         for user, client in clients.items():
             for name, path in CALLS:
                 started = time.perf_counter()

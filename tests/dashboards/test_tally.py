@@ -219,8 +219,9 @@ def test_a_change_to_the_person_or_the_enterprise_moves_the_breakdowns(app):
     board = factories.user(Role.BOARD)
     dossier = admitted(date(2020, 5, 5), factories.enterprise("643"))
     person = dossier.person
+    officer = factories.user(Role.DISTRICT, unit_obj=factories.unit("643"))
     update_person(person, {"sex": Sex.FEMALE, "ethnic_group_id": factories.ethnic("Ê-đê").id,
-                           "birth_date": date(1995, 1, 1)}, factories.user(Role.DISTRICT, unit_obj=factories.unit("643")))
+                           "birth_date": date(1995, 1, 1)}, officer)
     _agree()
     progress = queries.progress(board, 2020, date(2020, 12, 31))
     _, _, totals = breakdowns._from_tally(board, progress, 30)
