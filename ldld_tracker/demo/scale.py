@@ -7,7 +7,7 @@ province, so the board sees the data spread over some 900 units like a country's
 
 Everything is planned from one seed, group by group (each group with its own generators,
 so memory stays flat and the result does not depend on chunk sizes), and written with
-bulk inserts (``demo.bulk``) in the caller's transaction: it flushes, never commits.
+bulk inserts (``ldld_tracker.bulk``) in the caller's transaction: it flushes, never commits.
 Plans for each year, their split per unit and monthly reported totals come with it.
 """
 
@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import audit, clock
+from ..bulk import BulkWriter
 from ..errors import OperationRefused
 from ..extensions import db
 from ..models import (
@@ -49,7 +50,6 @@ from ..workflow.calendar import full_months
 from ..workflow.counting import reported_months
 from . import enterprises as demo_enterprises
 from . import names, plans
-from .bulk import BulkWriter
 from .dossiers import ROLE_WEIGHT, DossierSpec
 from .enterprises import EnterpriseSpec
 from .people import PersonSpec

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 from ..workflow import counting
 from ..workflow.rules import MILESTONE_BY_CODE, MILESTONES
-from .periods import GRAINS, period_start
+from .periods import DAY, MONTH, YEAR
 
 REACHED, STAGE, TRAIT = "r", "s", "b"
 # The dossier values its contribution depends on.
@@ -81,5 +81,7 @@ def dossier_events(dossier: object) -> list[tuple[str, str, date, int]]:
 def add_dossier(totals: Counter, unit_id: int, dossier: object, sign: int) -> None:
     """Add (``sign`` 1) or take away (-1) one dossier's rows of ``unit_id`` in ``totals``."""
     for kind, code, day, count in dossier_events(dossier):
-        for grain in GRAINS:
-            totals[(unit_id, kind, code, grain, period_start(grain, day))] += sign * count
+        count *= sign
+        totals[(unit_id, kind, code, DAY, day)] += count
+        totals[(unit_id, kind, code, MONTH, date(day.year, day.month, 1))] += count
+        totals[(unit_id, kind, code, YEAR, date(day.year, 1, 1))] += count

@@ -6,16 +6,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 YEAR, MONTH, DAY = "y", "m", "d"
-GRAINS = (YEAR, MONTH, DAY)
-
-
-def period_start(grain: str, day: date) -> date:
-    """The first day of the ``grain`` period holding ``day``."""
-    if grain == YEAR:
-        return date(day.year, 1, 1)
-    if grain == MONTH:
-        return day.replace(day=1)
-    return day
 
 
 def _next_month(day: date) -> date:

@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 
+from ..bulk import BulkWriter
 from ..models import (
     Dossier,
     Enterprise,
@@ -292,9 +293,13 @@ def rebuild(connection: Connection, unit_ids: Iterable[int] | None = None) -> No
         if units is not None:
             stmt = stmt.where(table.c.unit_id.in_(units))
         connection.execute(stmt)
-    add(connection, (), [tuple(row) for row in connection.execute(_people(units))])
+    bulk = BulkWriter(connection)  # the rows are new: COPY on PostgreSQL, no upsert
+    bulk.write(UnitMembers.__table__, [{"unit_id": unit, "people": n}
+                                       for unit, n in connection.execute(_people(units))])
+    keys = ("unit_id", "kind", "code", "grain", "starts_on")
     for _unit, totals in computed(connection, units):
-        add(connection, totals.items())
+        bulk.write(UnitTally.__table__, [dict(zip(keys, key, strict=True), n=n)
+                                         for key, n in totals.items()])
 
 
 def differences(connection: Connection) -> list[str]:

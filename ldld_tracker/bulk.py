@@ -3,7 +3,8 @@ psycopg, or SQLAlchemy Core ``insert()`` run as executemany in chunks elsewhere.
 
 Both skip the ORM (no identity map, no validators, no per-row events), so the caller
 supplies every column, primary keys and derived keys (``sort_name``, ``search_name``)
-included. Used by the scale data set, where millions of rows have to go in within minutes.
+included. Used by the scale data set, where millions of rows have to go in within minutes, and to
+rebuild the dashboards' summaries.
 """
 
 from __future__ import annotations
