@@ -23,10 +23,12 @@ from ..models import Education
 from ..records.enterprises import normalise_tax_code
 from ..records.people import normalise_citizen_id
 from ..reference import Matcher
-from ..text import clean, person_name, ref_key
+from ..text import clean, ref_key
 from . import columns as cols
 from .legacy_fonts import decode
 from .safety import strip_neutralising_quote
+
+_SPACES = re.compile(r"\s+")  # as ``text.clean`` collapses them
 
 
 class CellError(Exception):
@@ -36,7 +38,28 @@ class CellError(Exception):
 
 
 def is_blank(raw: object) -> bool:
-    return raw is None or (isinstance(raw, str) and not clean(raw))
+    """Nothing in the cell once cleaned: ``not clean(raw)``, without cleaning when the
+    text has no control or invisible characters (then only spaces can be blank)."""
+    if raw is None:
+        return True
+    if not isinstance(raw, str):
+        return False
+    if raw.isprintable():
+        return not raw.strip()
+    return not clean(raw)
+
+
+def _clean(value: str) -> str:
+    """``clean(value)``, quicker for text without control or invisible characters (every
+    invisible character ``clean`` drops is unprintable, and the only printable space is
+    " "): such text needs composing and its spaces collapsing, nothing more."""
+    if value.isprintable():
+        value = unicodedata.normalize("NFC", value)
+        if value.isprintable():
+            if "  " in value or value[:1] == " " or value[-1:] == " ":
+                return _SPACES.sub(" ", value).strip()
+            return value
+    return clean(value)
 
 
 def _number_text(raw: float | int) -> str:
@@ -59,17 +82,23 @@ def text(raw: object, max_length: int = 0) -> str:
     elif isinstance(raw, datetime | date):
         raise CellError(_("Expected text, found a date."))
     else:
-        value = strip_neutralising_quote(unicodedata.normalize("NFC", str(raw)).strip())
-        decoded = decode(value)
-        if decoded.doubtful:
-            raise CellError(_(
-                "This text seems typed in an old Vietnamese font (TCVN3/.VnTime or VNI) and "
-                "cannot be converted with certainty: retype it in Unicode."))
-        value = decoded.text
-        if not decoded.encoding:
-            # "Ð" (Icelandic eth) is often typed for the Vietnamese "Đ".
-            value = value.replace("\u00d0", "Đ").replace("\u00f0", "đ")
-        value = clean(value)
+        value = str(raw)
+        if value.isascii() and value.isprintable():
+            # Plain ASCII: already composed, and never old-font text (``decode`` leaves
+            # ASCII as it is); only its spaces and an export's quote to take off.
+            value = _clean(strip_neutralising_quote(value.strip()))
+        else:
+            value = strip_neutralising_quote(unicodedata.normalize("NFC", value).strip())
+            decoded = decode(value)
+            if decoded.doubtful:
+                raise CellError(_(
+                    "This text seems typed in an old Vietnamese font (TCVN3/.VnTime or VNI) "
+                    "and cannot be converted with certainty: retype it in Unicode."))
+            value = decoded.text
+            if not decoded.encoding:
+                # "Ð" (Icelandic eth) is often typed for the Vietnamese "Đ".
+                value = value.replace("\u00d0", "Đ").replace("\u00f0", "đ")
+            value = _clean(value)
     if max_length and len(value) > max_length:
         raise CellError(_("Too long: at most %(n)s characters.", n=max_length))
     return value
@@ -77,7 +106,9 @@ def text(raw: object, max_length: int = 0) -> str:
 
 def name(raw: object, max_length: int = 0) -> str:
     """A person's name; one typed in capitals becomes "Nguyễn Văn An"."""
-    return person_name(text(raw, max_length))
+    value = text(raw, max_length)
+    # ``person_name(value)``: ``value`` is already clean, so only the case is left to do.
+    return value.title() if value.isupper() or value.islower() else value
 
 
 def day(raw: object) -> date:
@@ -118,6 +149,8 @@ def _ascii_digits(value: str) -> bool:
 
 def citizen_id(raw: object) -> str:
     """12 digits; 11 digits are one that lost its leading zero in Excel, restored."""
+    if isinstance(raw, str) and len(raw) == 12 and raw.isascii() and raw.isdigit():
+        return raw  # as typed: nothing to clean
     value = _number_text(raw) if isinstance(raw, int | float) else normalise_citizen_id(text(raw))
     if _ascii_digits(value) and len(value) == 11:
         value = "0" + value
@@ -189,11 +222,27 @@ def education(raw: object) -> tuple[Education, str]:
     return _choice(_EDUCATION, raw, cols.EDUCATION_WORDS), ""
 
 
+# What ``Cleaner.cell`` returns for an empty cell of an optional column.
+BLANK = object()
+# Column kinds whose cells repeat from row to row (closed lists, dates, numbers, tax
+# codes): ``Cleaner.cell`` cleans each distinct cell of these once, and remembers the
+# value or the message. Names, citizen IDs, phones and free text are rarely repeated.
+CACHED_KINDS = frozenset({"date", "int", "tax_code", "education", "sex", "yes_no",
+                          "role_category", "ownership", "unit", "zone", "ethnic_group",
+                          "religion"})
+# Distinct cells remembered at most (then the others are cleaned each time).
+CACHE_LIMIT = 50_000
+
+
 class Cleaner:
-    """Parses cells by column kind; closed lists are matched with one ``Matcher``."""
+    """Parses cells by column kind; closed lists are matched with one ``Matcher``.
+
+    One Cleaner serves one import (or one form): what it remembers (the matcher's lists,
+    the cells already cleaned) is never shared with another."""
 
     def __init__(self) -> None:
         self.matcher = Matcher()
+        self._cache: dict[tuple, tuple[Any, str | None]] = {}
         self._parsers: dict[str, Callable[[object], Any]] = {
             "date": day, "int": integer, "citizen_id": citizen_id, "tax_code": tax_code,
             "phone": phone, "education": education,
@@ -207,10 +256,40 @@ class Cleaner:
 
     def parse(self, column: cols.ImportColumn, raw: object) -> Any:
         """The column's value, or ``None`` for an empty cell (required ones refused)."""
+        value = self.cell(column, raw)
+        return None if value is BLANK else value
+
+    def cell(self, column: cols.ImportColumn, raw: object) -> Any:
+        """As ``parse``, but ``BLANK`` for an empty cell of an optional column; a cell of
+        a kind in ``CACHED_KINDS`` already seen gives the value (or raises the message)
+        it gave the first time, without cleaning it again."""
+        if raw is None:
+            if column.required:
+                raise CellError(_("This column is required."))
+            return BLANK
+        if column.kind not in CACHED_KINDS:
+            return self._clean_cell(column, raw)
+        key = (column.kind, column.required, raw.__class__, raw)
+        try:
+            value, message = self._cache[key]
+        except KeyError:
+            try:
+                value, message = self._clean_cell(column, raw), None
+            except CellError as error:
+                value, message = None, error.message
+            if len(self._cache) < CACHE_LIMIT:
+                self._cache[key] = value, message
+        except TypeError:  # not hashable: not a value openpyxl gives, but clean it anyway
+            return self._clean_cell(column, raw)
+        if message is not None:
+            raise CellError(message)
+        return value
+
+    def _clean_cell(self, column: cols.ImportColumn, raw: object) -> Any:
         if is_blank(raw):
             if column.required:
                 raise CellError(_("This column is required."))
-            return None
+            return BLANK
         if column.kind == "text":
             return text(raw, column.max_length)
         if column.kind == "name":

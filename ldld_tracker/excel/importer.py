@@ -31,7 +31,7 @@ from .. import access, audit
 from ..errors import OperationRefused
 from ..extensions import db
 from ..models import User
-from .cleaning import CellError, Cleaner, is_blank
+from .cleaning import BLANK, CellError, Cleaner
 from .columns import DOSSIER_COLUMNS, ENTERPRISE_COLUMNS, ImportColumn
 from .reader import Row, Table, WorkbookReader
 from .result import ImportResult, Problem
@@ -110,14 +110,15 @@ class RowHandler:
         """The row's cleaned values, and the (column key, message) of each unreadable cell."""
         values: dict[str, object] = {}
         errors: list[tuple[str, str]] = []
+        cell = self.cleaner.cell
         for key, found in self.table.found.items():
-            raw = row.values.get(key)
-            if is_blank(raw) and not found.column.required:
-                continue
             try:
-                values[key] = self.cleaner.parse(found.column, raw)
+                value = cell(found.column, row.values.get(key))
             except CellError as error:
                 errors.append((key, error.message))
+                continue
+            if value is not BLANK:
+                values[key] = value
         return row, values, errors
 
     def handle(self, row: Row) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # TCVN3 (TCVN 5712:1993, VN3): the cp1252 character a byte reads as -> the letter.
 _TCVN3_FROM = ("¡¢£¤¥¦§¨©ª«¬\u00ad®"
@@ -80,8 +81,10 @@ _TONES = frozenset(_TONE_COMBINING)
 # Words are split on ASCII punctuation and spaces only: TCVN3's marks read as symbols
 # ("¨", "«") and must stay inside the word they belong to.
 _WORD_SPLIT = re.compile(r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\s]+")
+_SYLLABLE = re.compile(r"([^aăâeêioôơuưy]*)([aăâeêioôơuưy]+)([^aăâeêioôơuưy]*)")
 
 
+@lru_cache(maxsize=4096)  # one entry per character seen: a few hundred in practice
 def _letter(ch: str) -> tuple[str, int]:
     """The letter without its tone, and how many tone marks it carries."""
     decomposed = unicodedata.normalize("NFD", ch)
@@ -108,7 +111,7 @@ def plausible_word(word: str) -> bool:
     if tone_count > 1 or "đ" in bases[1:]:
         return False
     text = "".join(bases)
-    match = re.fullmatch(r"([^aăâeêioôơuưy]*)([aăâeêioôơuưy]+)([^aăâeêioôơuưy]*)", text)
+    match = _SYLLABLE.fullmatch(text)
     if match is None:
         return False
     initial, nucleus, final = match.groups()
@@ -167,12 +170,14 @@ _MARKERS = frozenset(
     if not ch.isascii() and _letter(ch.lower())[0] not in _LETTERS)
 
 
+# The 251 characters Windows-1252 can encode (five of its bytes are undefined).
+CP1252 = bytes(range(256)).decode("cp1252", errors="ignore")
+_NOT_CP1252 = re.compile("[^" + re.escape(CP1252) + "]")
+
+
 def _cp1252_only(text: str) -> bool:
-    try:
-        text.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
+    """Whether ``text.encode("cp1252")`` would succeed (a search, not an exception)."""
+    return _NOT_CP1252.search(text) is None
 
 
 def decode(text: str) -> Decoded:
