@@ -60,7 +60,7 @@ def number_cell(value: int | float | None, class_: str = "text-end") -> Markup:
     """A table cell with a number and its raw value for the charts (``data-value``). A
     function rather than a Jinja macro: the district table calls it for every figure of
     hundreds of enterprises."""
-    css = escape(class_)
+    css = "text-end" if class_ == "text-end" else escape(class_)
     if value is None:
         return Markup(f'<td class="{css}">–</td>')
     if type(value) is int:
@@ -70,8 +70,19 @@ def number_cell(value: int | float | None, class_: str = "text-end") -> Markup:
             symbols = g._number_symbols = int_symbols(str(get_locale()))
         text = f"{abs(value):,}".replace(",", symbols[0])
         text = symbols[1] + text if value < 0 else text
-        return Markup(f'<td class="{css}" data-value="{value}">{escape(text)}</td>')
+        # (digits and the locale's separator and minus sign: nothing to escape)
+        return Markup(f'<td class="{css}" data-value="{value}">{text}</td>')
     return Markup(f'<td class="{css}" data-value="{escape(value)}">{escape(format_number(value))}</td>')
+
+
+@bp.app_template_global()
+def stage_number_cells(figures: Any) -> Markup:
+    """One row's stage cells (dossiers at each stage, then those who left the path) in one
+    call: the district table has one row per enterprise, hundreds of them."""
+    current = figures.current
+    cells = [number_cell(current[code]) for code in STAGE_CODES]
+    cells.append(number_cell(sum(current[code] for code in END_CODES)))
+    return Markup("".join(cells))
 
 
 @bp.context_processor
