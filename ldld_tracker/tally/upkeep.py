@@ -218,9 +218,22 @@ def _after_flush(session: Session, flush_context) -> None:  # noqa: ANN001
     tally = [(key, n) for key, n in pending.tally.items() if n and key[0] not in pending.rebuild]
     people = [(unit, n) for unit, n in pending.people.items()
               if n and unit is not None and unit not in pending.rebuild]
+    _lock_units(connection, {key[0] for key, _ in tally} | {unit for unit, _ in people}, share=True)
     add(connection, tally, people)
     if pending.rebuild:
         rebuild(connection, pending.rebuild)
+
+
+def _lock_units(connection: Connection, units: Iterable[int] | None, share: bool) -> None:
+    """Lock the units' rows (PostgreSQL; SQLite has one writer at a time): changes adding to a
+    unit's summaries share the lock, a rebuild takes it alone, so a rebuild neither misses a
+    change committed while it runs nor collides with its rows. In id order: no deadlock."""
+    if connection.dialect.name != "postgresql" or units is not None and not units:
+        return
+    stmt = select(Unit.id).order_by(Unit.id).with_for_update(read=share)
+    if units is not None:
+        stmt = stmt.where(Unit.id.in_(sorted(units)))
+    connection.execute(stmt).all()
 
 
 def _upsert(connection: Connection, table, keys: tuple[str, ...], count: str,  # noqa: ANN001
@@ -239,11 +252,12 @@ def add(connection: Connection, tally: Iterable[tuple[events.Key, int]],
         people: Iterable[tuple[int, int]] = ()) -> None:
     """Add ``tally`` (key, count) and ``people`` (unit, count) to the summary rows."""
     keys = ("unit_id", "kind", "code", "grain", "starts_on")
-    for chunk in _chunks(iter(tally)):
+    # Rows in key order, whoever writes them: concurrent changes wait, never deadlock.
+    for chunk in _chunks(iter(sorted(tally))):
         _upsert(connection, UnitTally.__table__, keys, "n",
                 [dict(zip(keys, key, strict=True), n=n) for key, n in chunk])
     _upsert(connection, UnitMembers.__table__, ("unit_id",), "people",
-            [{"unit_id": unit, "people": n} for unit, n in people])
+            [{"unit_id": unit, "people": n} for unit, n in sorted(people)])
 
 
 def _chunks(items: Iterator, size: int = CHUNK) -> Iterator[list]:
@@ -288,6 +302,7 @@ def computed(connection: Connection, unit_ids: Iterable[int] | None = None) -> I
 def rebuild(connection: Connection, unit_ids: Iterable[int] | None = None) -> None:
     """Recompute the summary rows of ``unit_ids`` (all units when None) from the records."""
     units = None if unit_ids is None else sorted(set(unit_ids))
+    _lock_units(connection, units, share=False)
     for table in (UnitTally.__table__, UnitMembers.__table__):
         stmt = delete(table)
         if units is not None:
