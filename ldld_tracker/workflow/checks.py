@@ -9,13 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..models import Dossier
-from .calendar import add_months, add_working_days, full_months
+from .calendar import add_months, full_months
+from .calendar import add_working_days as _add_working_days
 from .rules import MILESTONE_BY_CODE, Milestone, RuleValues
+
+# Counting working days walks the calendar day by day; an import checks thousands of
+# steps whose dates repeat, so the answers are remembered (dates and numbers only).
+add_working_days = lru_cache(maxsize=4096)(_add_working_days)
 
 
 @dataclass(frozen=True)
@@ -161,7 +168,8 @@ def _check_introduced(dossier: Dossier, entry: MilestoneEntry, rules: RuleValues
     return findings
 
 
-def _vote_finding(votes_for: int, members: int, share, body: str) -> list[Finding]:
+def _vote_finding(votes_for: int, members: int, share, body: object) -> list[Finding]:
+    """``body`` is a lazy label: translated only when a message names it."""
     if members <= 0 or votes_for < 0 or votes_for > members:
         return [Finding("votes", _(
             "Votes in favour (%(votes)s) must be between 0 and the number of members "
@@ -177,7 +185,7 @@ def _vote_finding(votes_for: int, members: int, share, body: str) -> list[Findin
 def _check_cell(dossier: Dossier, entry: MilestoneEntry, rules: RuleValues) -> list[Finding]:
     findings = _vote_finding(int(entry.details["cell_votes_for"]),
                              int(entry.details["cell_members"]),
-                             rules.cell_vote_share, _("Party cell"))
+                             rules.cell_vote_share, _l("Party cell"))
     person = dossier.person
     months = full_months(person.birth_date, entry.on)
     years, rest = divmod(months, 12)
@@ -214,7 +222,7 @@ def _check_cell(dossier: Dossier, entry: MilestoneEntry, rules: RuleValues) -> l
 def _check_committee(dossier: Dossier, entry: MilestoneEntry, rules: RuleValues) -> list[Finding]:
     return _vote_finding(int(entry.details["committee_votes_for"]),
                          int(entry.details["committee_members"]),
-                         rules.committee_vote_share, _("Grassroots committee"))
+                         rules.committee_vote_share, _l("Grassroots committee"))
 
 
 def _check_admitted(dossier: Dossier, entry: MilestoneEntry, rules: RuleValues) -> list[Finding]:

@@ -7,6 +7,7 @@ or a crash leaves nothing half-written.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 from flask_babel import gettext as _
 
@@ -204,6 +205,7 @@ def _ensure_changeable(dossier: Dossier, milestone: Milestone, reason: str) -> N
         raise OperationRefused(_("Give the reason for changing a recorded step."))
 
 
+@cache
 def _is_text(name: str) -> bool:
     return Dossier.__table__.c[name].type.python_type is str
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 
 from ldld_tracker.models import Education
 from ldld_tracker.workflow.calendar import add_working_days
@@ -132,6 +133,19 @@ def test_vote_refusal_names_the_share(app):
     findings = attempt("check", ready_for_cell(), cell(votes=5, members=8))
     [votes] = blocking(findings)
     assert "2/3" in votes.message
+
+
+@pytest.mark.parametrize(("locale", "cell_body", "committee_body"), [
+    ("vi", "Chi bộ", "Đảng ủy cơ sở"), ("en", "Party cell", "Grassroots committee")])
+def test_vote_refusal_names_the_body_in_the_users_language(app, locale, cell_body,
+                                                           committee_body):
+    committee = entry("committee_resolved", details={"committee_votes_for": 5,
+                                                      "committee_members": 8})
+    with app.test_request_context(), force_locale(locale):
+        [for_cell] = blocking(attempt("check", ready_for_cell(), cell(votes=5, members=8)))
+        [for_committee] = blocking(attempt("check", dossier_through("cell_resolved"), committee))
+    assert type(for_cell.message) is str and for_cell.message.startswith(f"{cell_body}: 5")
+    assert for_committee.message.startswith(f"{committee_body}: 5")
 
 
 @pytest.mark.parametrize("missing", ["cell_votes_for", "cell_members"])
