@@ -49,6 +49,7 @@ class _Pending:
         self.people: Counter = Counter()
         self.rebuild: set[int | None] = set()
         self.rebuild_all = False
+        self.enterprises: dict[int, tuple] = {}  # id(enterprise) -> (unit, ownership, zone)
 
 
 def _old(obj: object, key: str) -> object:
@@ -61,12 +62,22 @@ def _old(obj: object, key: str) -> object:
 
 
 def _changed(obj: object, *keys: str) -> bool:
+    """Whether any of ``keys`` changed (an attribute never set since loading has not: the
+    history, which compares values, is read only for the ones that were set)."""
     state = inspect(obj)
-    return any(state.attrs[key].history.has_changes() for key in keys)
+    touched = state.committed_state
+    return any(key in touched and state.attrs[key].history.has_changes() for key in keys)
 
 
 def _target(session: Session, obj: object, relation: str, column: str, model: type) -> object:
     """What ``obj`` refers to now, whether the relation or the foreign key was set."""
+    state = inspect(obj)
+    if state.key is None:  # new: what the code gave it
+        target = state.dict.get(relation)
+        if target is not None:
+            return target
+        key = state.dict.get(column)
+        return None if key is None else session.get(model, key)
     if _changed(obj, relation) or getattr(obj, column) is None:
         return getattr(obj, relation)
     return session.get(model, getattr(obj, column))
@@ -110,18 +121,29 @@ def _ident(obj: object | None) -> object:
     return None if obj is None else obj.id
 
 
-def _after(session: Session, dossier: Dossier) -> tuple[int | None, dict] | None:
+def _enterprise_profile(session: Session, enterprise: Enterprise, pending: _Pending) -> tuple:
+    """(unit, ownership, zone id) of an enterprise, worked out once per flush (an import
+    adds thousands of members to a few enterprises)."""
+    found = pending.enterprises.get(id(enterprise))
+    if found is None:
+        zone = _ident(_target(session, enterprise, "zone", "zone_id", IndustrialZone))
+        found = (_enterprise_unit(session, enterprise), enterprise.ownership, zone)
+        pending.enterprises[id(enterprise)] = found
+    return found
+
+
+def _after(session: Session, dossier: Dossier, pending: _Pending) -> tuple[int | None, dict] | None:
     """The unit and values of ``dossier`` as this flush leaves it (None without a unit)."""
     person = _target(session, dossier, "person", "person_id", Person)
     enterprise = _target(session, person, "enterprise", "enterprise_id", Enterprise)
+    unit, ownership, zone = _enterprise_profile(session, enterprise, pending)
     ethnic = _target(session, person, "ethnic_group", "ethnic_group_id", EthnicGroup)
     values = {name: getattr(dossier, name) for name in events.DOSSIER_FIELDS}
     values.update(sex=person.sex, minority=bool(ethnic and ethnic.is_minority),
                   religion_id=_ident(_target(session, person, "religion", "religion_id", Religion)),
                   birth_date=person.birth_date, role_category=person.role_category,
-                  ownership=enterprise.ownership,
-                  zone_id=_ident(_target(session, enterprise, "zone", "zone_id", IndustrialZone)))
-    return _enterprise_unit(session, enterprise), values
+                  ownership=ownership, zone_id=zone)
+    return unit, values
 
 
 def _before(session: Session, dossier: Dossier) -> tuple[int | None, dict] | object:
@@ -151,7 +173,7 @@ def _before(session: Session, dossier: Dossier) -> tuple[int | None, dict] | obj
 def _dossier_change(session: Session, dossier: Dossier, pending: _Pending, new: bool, gone: bool) -> None:
     """Take away what ``dossier`` added before (unless new), add what it adds now (unless
     deleted); rebuild its unit when its old values are not known."""
-    after = None if gone else _after(session, dossier)
+    after = None if gone else _after(session, dossier, pending)
     if not new:
         before = _before(session, dossier)
         if before is _UNKNOWN:
