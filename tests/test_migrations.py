@@ -37,3 +37,22 @@ def test_migrations_upgrade_from_empty_to_the_models_schema_and_downgrade_back(t
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
+
+
+def test_the_summaries_migration_fills_them_from_the_records_already_there(tmp_path):
+    from ldld_tracker.demo.seed import seed_demo
+    from ldld_tracker.tally import upkeep
+
+    app = _fresh_app(tmp_path)
+    with app.app_context():
+        upgrade()
+        seed_demo()
+        db.session.commit()
+        downgrade(revision="5bc9fd35b67e")  # back before the summaries: their tables go
+        assert "unit_tally" not in inspect(db.engine).get_table_names()
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM unit_tally")).scalar() > 1000
+            assert upkeep.differences(connection) == []
+        downgrade(revision="base")
+        db.engine.dispose()
