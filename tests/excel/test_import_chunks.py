@@ -4,17 +4,20 @@ object it writes with that object's id."""
 
 from __future__ import annotations
 
+import gc
+import weakref
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.state import InstanceState
 
 from ldld_tracker.excel import importer
 from ldld_tracker.excel.dossier_rows import DossierRows
 from ldld_tracker.excel.importer import run_import
 from ldld_tracker.extensions import db
-from ldld_tracker.models import AuditEntry, Dossier, Person, Role
+from ldld_tracker.models import AuditEntry, Dossier, Introducer, Person, Role
 
 from .. import factories
 from .helpers import INTRODUCED, PATH_HEADERS, PERSON_HEADERS, person_row, write
@@ -107,3 +110,33 @@ def test_every_object_a_chunked_import_writes_is_audited_with_its_id(app, office
 def test_chunks_are_the_progress_interval(app):
     """Progress is reported after each chunk's flush: both must stay equal."""
     assert importer.CHUNK == importer.PROGRESS_EVERY
+
+
+def test_a_written_chunk_is_freed_without_waiting_for_a_garbage_collection(app):
+    """A person, their dossier and its introducer refer to each other: once written and
+    let go of, they are freed at once, with the garbage collector switched off."""
+    dossier = factories.dossier_ready_for_cell()
+    dossier.introducers.append(Introducer(full_name="Trần Văn Giới",
+                                          worked_together_since=date(2018, 1, 2)))
+    db.session.flush()
+    written = [dossier, dossier.person, *dossier.introducers]
+    alive = [weakref.ref(obj) for obj in written]
+    gc.disable()
+    try:
+        importer._let_go(written)
+        del written, dossier
+        assert [ref() for ref in alive] == [None, None, None]
+    finally:
+        gc.enable()
+    db.session.commit()  # what was expired was written: nothing is lost
+    assert db.session.scalar(select(func.count()).select_from(Introducer)) == 1
+
+
+def test_an_import_leaves_nothing_of_the_written_rows_in_memory(app, officer, tmp_path):
+    """Neither the people nor what the session knew of them (their states): those, kept
+    until a full collection, took 45 MB for 12,000 rows."""
+    gc.collect()
+    run_import("dossiers", _workbook(tmp_path), officer)
+    left = [obj for obj in gc.get_objects() if isinstance(obj, Person)
+            or (isinstance(obj, InstanceState) and obj.class_ is Person)]
+    assert left == []
