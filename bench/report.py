@@ -141,7 +141,7 @@ def _excel_rows(e: dict) -> list[list[str]]:
         r = e[key]
         return [label, f"{r['seconds']:.2f}", f"{r['peak_mb']:.0f}", f"{r['before_mb']:.0f}"]
 
-    return [row("dossier list download (ours, openpyxl write-only)", "report"),
+    return [row("dossier list download (ours, XlsxWriter constant_memory)", "report"),
             row("same rows, bare XlsxWriter constant_memory", "writer"),
             row("import preview (ours, full validation)", "import"),
             row("import preview + write (ours)", "import-apply"),

@@ -7,22 +7,21 @@ table header repeated on every printed page. These frame texts are Vietnamese by
 (they appear on every official document), so they are constants here, not catalogue
 entries; column headers and explanations go through the catalogue.
 
-The same code writes ordinary and streaming (write-only) worksheets: rows are appended in
-order, and everything the streaming writer needs before the first row (column widths,
-frozen panes) is set first.
+This module describes the layout once, whichever library writes the file: the named cell
+styles (``STYLES``), the page (``PAGE``) and the order of the rows (``ReportSheet``).
+``sheets`` turns that description into XlsxWriter calls (the lists, streamed) or
+openpyxl calls (the progress report, with its chart). Rows are written in order, and
+everything a streaming writer needs before the first row (column widths, frozen panes,
+row heights) is set first.
 """
 
 from __future__ import annotations
 
-from copy import copy
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook import Workbook
-from openpyxl.worksheet.properties import PageSetupProperties
 
 from .safety import neutralise
 
@@ -44,12 +43,12 @@ DATE_FORMAT = "dd/mm/yyyy"
 # Excel shows "#,##0" with the reader's own separators: 3.500 on a Vietnamese system.
 INT_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.0%"
+HEADER_FILL = "D9D9D9"
 # The frame takes rows 1-7; the table header is row 8.
 HEADER_ROW = 8
-
-_THIN = Side(style="thin")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+TITLE_ROW = 5
+HEADER_HEIGHT = 48
+TITLE_HEIGHT = 36
 
 
 def date_line(day: date) -> str:
@@ -57,195 +56,78 @@ def date_line(day: date) -> str:
     return f"{PLACE}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"
 
 
-def _font(**kwargs: object) -> Font:
-    return Font(name=FONT_NAME, size=kwargs.pop("size", FONT_SIZE), **kwargs)
+@dataclass(frozen=True)
+class CellStyle:
+    """One named cell style. Aligned cells are also centred vertically; ``boxed`` is a
+    thin border on all four sides; ``fill`` a solid background (RGB)."""
+
+    bold: bool = False
+    italic: bool = False
+    size: int = FONT_SIZE
+    horizontal: str = ""
+    wrap: bool = False
+    boxed: bool = False
+    fill: str = ""
+    number_format: str = ""
 
 
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-_RIGHT = Alignment(horizontal="right", vertical="center")
-STYLE_SPECS: dict[str, dict[str, object]] = {
-    "plain": {"font": _font()},
-    "frame_bold": {"font": _font(bold=True), "alignment": _CENTER},
-    "frame": {"font": _font(), "alignment": _CENTER},
-    "frame_italic": {"font": _font(italic=True), "alignment": _CENTER},
-    "title": {"font": _font(bold=True, size=14), "alignment": _CENTER},
-    "header": {"font": _font(bold=True), "alignment": _CENTER, "border": _BOX,
-               "fill": _HEADER_FILL},
-    "text": {"font": _font(), "alignment": _LEFT, "border": _BOX},
-    "center": {"font": _font(), "alignment": _CENTER, "border": _BOX},
-    "int": {"font": _font(), "alignment": _RIGHT, "border": _BOX, "number_format": INT_FORMAT},
-    "date": {"font": _font(), "alignment": _CENTER, "border": _BOX,
-             "number_format": DATE_FORMAT},
-    "percent": {"font": _font(), "alignment": _RIGHT, "border": _BOX,
-                "number_format": PERCENT_FORMAT},
-    "total_text": {"font": _font(bold=True), "alignment": _CENTER, "border": _BOX},
-    "total_int": {"font": _font(bold=True), "alignment": _RIGHT, "border": _BOX,
-                  "number_format": INT_FORMAT},
-    "total_percent": {"font": _font(bold=True), "alignment": _RIGHT, "border": _BOX,
-                      "number_format": PERCENT_FORMAT},
+def _centered(**kwargs) -> CellStyle:
+    return CellStyle(horizontal="center", wrap=True, **kwargs)
+
+
+def _right(**kwargs) -> CellStyle:
+    return CellStyle(horizontal="right", boxed=True, **kwargs)
+
+
+STYLES: dict[str, CellStyle] = {
+    "plain": CellStyle(),
+    "frame_bold": _centered(bold=True),
+    "frame": _centered(),
+    "frame_italic": _centered(italic=True),
+    "title": _centered(bold=True, size=14),
+    "header": _centered(bold=True, boxed=True, fill=HEADER_FILL),
+    "text": CellStyle(horizontal="left", wrap=True, boxed=True),
+    "center": _centered(boxed=True),
+    "int": _right(number_format=INT_FORMAT),
+    "date": _centered(boxed=True, number_format=DATE_FORMAT),
+    "percent": _right(number_format=PERCENT_FORMAT),
+    "total_text": _centered(bold=True, boxed=True),
+    "total_int": _right(bold=True, number_format=INT_FORMAT),
+    "total_percent": _right(bold=True, number_format=PERCENT_FORMAT),
 }
 TOTAL_STYLE = {"int": "total_int", "percent": "total_percent"}
 
 
-class Styles:
-    """Each named style computed once per workbook, then copied onto cells: styling every
-    cell of a 12,000-row export one attribute at a time would dominate its cost."""
+@dataclass(frozen=True)
+class PageSetup:
+    """How every report prints: A4 landscape, one page wide, centred, the table header
+    repeated on each page (margins in inches)."""
 
-    def __init__(self, workbook: Workbook) -> None:
-        self.workbook = workbook
-        self._prepared: dict[str, object] = {}
+    landscape: bool = True
+    paper: int = 9  # A4
+    fit_width: int = 1
+    fit_height: int = 0  # as many pages down as needed
+    center_horizontally: bool = True
+    left: float = 0.4
+    right: float = 0.4
+    top: float = 0.6
+    bottom: float = 0.6
+    header: float = 0.5
+    footer: float = 0.5
+    title_rows: tuple[int, int] = (HEADER_ROW, HEADER_ROW)
 
-    def cell(self, worksheet, value: object, style: str = "plain"):
-        cell = WriteOnlyCell(worksheet, value)
-        prepared = self._prepared.get(style)
-        if prepared is None:
-            for name, attribute in STYLE_SPECS[style].items():
-                setattr(cell, name, attribute)
-            self._prepared[style] = copy(cell._style)
-        else:
-            cell._style = copy(prepared)
-        return cell
+
+PAGE = PageSetup()
 
 
 @dataclass(frozen=True)
 class Column:
-    """One table column: its header (already translated), width and cell style."""
+    """One table column: its header (already translated), width (in characters, as
+    Excel's column width) and cell style."""
 
     header: str
     width: float
     style: str = "text"
-
-
-def _merge(worksheet, ref: str) -> None:
-    if hasattr(worksheet, "merge_cells"):
-        worksheet.merge_cells(ref)
-    else:  # a streaming worksheet only keeps the list of ranges
-        worksheet.merged_cells.add(ref)
-
-
-class ReportSheet:
-    """One official report on one worksheet: frame, table header, rows, signature."""
-
-    def __init__(self, workbook: Workbook, worksheet, styles: Styles, columns: list[Column],
-                 title: str, subtitle: str, issued_on: date, freeze_columns: int = 2) -> None:
-        self.ws = worksheet
-        self.styles = styles
-        self.columns = columns
-        self.width = len(columns)
-        self.row = 0
-        self.first_data_row = HEADER_ROW + 1
-        self.last_data_row = HEADER_ROW
-        for index, column in enumerate(columns, 1):
-            worksheet.column_dimensions[get_column_letter(index)].width = column.width
-        worksheet.freeze_panes = f"{get_column_letter(freeze_columns + 1)}{HEADER_ROW + 1}"
-        worksheet.row_dimensions[HEADER_ROW].height = 48
-        self._page_setup()
-        workbook.calculation.fullCalcOnLoad = True
-        self._frame(title, subtitle, issued_on)
-        self._append([self.styles.cell(self.ws, c.header, "header") for c in columns])
-
-    def _page_setup(self) -> None:
-        ws = self.ws
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = 9  # A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
-        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-
-    def _split(self) -> tuple[int, int]:
-        """Columns of the left block (issuing body) and where the right block starts."""
-        left = max(2, min(4, self.width // 3))
-        right_start = max(left + 1, self.width - max(3, self.width // 2) + 1)
-        return left, right_start
-
-    def _line(self, left: str, left_style: str, right: str, right_style: str) -> None:
-        left_end, right_start = self._split()
-        cells = [None] * self.width
-        cells[0] = self.styles.cell(self.ws, left, left_style) if left else None
-        cells[right_start - 1] = self.styles.cell(self.ws, right, right_style) if right else None
-        row = self._append(cells)
-        _merge(self.ws, f"A{row}:{get_column_letter(left_end)}{row}")
-        _merge(self.ws, f"{get_column_letter(right_start)}{row}:"
-                        f"{get_column_letter(self.width)}{row}")
-
-    def _wide(self, text: str, style: str) -> None:
-        row = self._append([self.styles.cell(self.ws, text, style)] if text else [])
-        if text:
-            _merge(self.ws, f"A{row}:{get_column_letter(self.width)}{row}")
-
-    def _frame(self, title: str, subtitle: str, issued_on: date) -> None:
-        self._line(ISSUING_BODY, "frame_bold", NATION, "frame_bold")
-        self._line("", "frame", MOTTO, "frame_bold")
-        self._line(DOCUMENT_NUMBER, "frame", date_line(issued_on), "frame_italic")
-        self._append([])
-        self.ws.row_dimensions[5].height = 36
-        self._wide(title, "title")
-        self._wide(subtitle, "frame_italic")
-        self._append([])
-
-    def _append(self, cells: list) -> int:
-        self.ws.append(cells)
-        self.row += 1
-        return self.row
-
-    def add_row(self, values: list[object], styles: list[str] | None = None) -> int:
-        """Append one table row; text is neutralised against formula injection here, so
-        no caller can forget it. Values starting with "=" that we build ourselves are
-        passed as ``Formula`` objects."""
-        styles = styles or [c.style for c in self.columns]
-        cells = []
-        for value, style in zip(values, styles, strict=True):
-            value = value.text if isinstance(value, Formula) else neutralise(value)
-            cells.append(self.styles.cell(self.ws, value, style))
-        self.last_data_row = self._append(cells)
-        return self.last_data_row
-
-    def add_line(self, *cells: tuple[object, str] | None) -> int:
-        """Append a row outside the table (a note, a summary): (value, style) pairs, None
-        for an empty cell. Text is neutralised like the table's."""
-        return self._append([self.styles.cell(self.ws, neutralise(c[0]), c[1]) if c else None
-                             for c in cells])
-
-    def add_total_row(self, label: str, label_column: int, sum_styles: tuple[str, ...] = ("int",),
-                      formulas: dict[int, object] | None = None) -> int:
-        """Append the totals row: every column whose style is in ``sum_styles`` sums the
-        data rows with a formula (so an official who edits a row sees the total follow)."""
-        first, last = self.first_data_row, self.last_data_row
-        cells = []
-        for index, column in enumerate(self.columns, 1):
-            letter = get_column_letter(index)
-            style = TOTAL_STYLE.get(column.style, "total_text")
-            if formulas and index in formulas:
-                value: object = formulas[index]
-            elif index == label_column:
-                value = label
-            elif column.style in sum_styles:
-                value = f"=SUM({letter}{first}:{letter}{last})" if last >= first else 0
-            else:
-                value = None
-            cells.append(self.styles.cell(self.ws, value, style))
-        return self._append(cells)
-
-    def finish(self, signature: bool = True) -> None:
-        """Filters on the table's data rows, then the signature block."""
-        last_column = get_column_letter(self.width)
-        self.ws.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{max(self.last_data_row, HEADER_ROW + 1)}"
-        if not signature:
-            return
-        self._append([])
-        left_end, right_start = self._split()
-        lines = max(len(SIGN_LEFT), len(SIGN_RIGHT))
-        for i in range(lines):
-            left = SIGN_LEFT[i] if i < len(SIGN_LEFT) else ""
-            right = SIGN_RIGHT[i] if i < len(SIGN_RIGHT) else ""
-            italic = lambda text: text.startswith("(")  # noqa: E731 - the bracketed hint
-            self._line(left, "frame_italic" if italic(left) else "frame_bold",
-                       right, "frame_italic" if italic(right) else "frame_bold")
 
 
 @dataclass(frozen=True)
@@ -259,3 +141,139 @@ def ratio(row: int, numerator: int, denominator: int) -> Formula:
     """``numerator / denominator`` of this row, empty when the denominator is 0."""
     num, den = get_column_letter(numerator), get_column_letter(denominator)
     return Formula(f'=IF(N({den}{row})>0,{num}{row}/{den}{row},"")')
+
+
+# A block of one row: first and last column (1-based, inclusive), value and style.
+Block = tuple[int, int, object, str]
+
+
+class SheetWriter(Protocol):
+    """What ``ReportSheet`` needs of a worksheet. Rows and columns are numbered from 1,
+    as on screen; rows are written in increasing order, each once."""
+
+    def column_width(self, column: int, width: float) -> None: ...
+
+    def row_height(self, row: int, height: float) -> None: ...
+
+    def freeze(self, row: int, column: int) -> None:
+        """Keep the rows above ``row`` and the columns left of ``column`` in view."""
+
+    def page_setup(self, page: PageSetup) -> None: ...
+
+    def write_row(self, row: int, values: list[object], styles: list[str]) -> None:
+        """One cell per value, from column 1; None is an empty cell that keeps its
+        style (its border); a ``Formula`` is a formula; any other text is text."""
+
+    def write_blocks(self, row: int, blocks: list[Block]) -> None:
+        """Cells merged across columns (a value of "" leaves the block empty)."""
+
+    def autofilter(self, first_row: int, first_column: int, last_row: int,
+                   last_column: int) -> None: ...
+
+
+class ReportSheet:
+    """One official report on one worksheet: frame, table header, rows, signature."""
+
+    def __init__(self, sheet: SheetWriter, columns: list[Column], title: str, subtitle: str,
+                 issued_on: date, freeze_columns: int = 2) -> None:
+        self.sheet = sheet
+        self.columns = columns
+        self.styles = [c.style for c in columns]
+        self.width = len(columns)
+        self.row = 0
+        self.first_data_row = HEADER_ROW + 1
+        self.last_data_row = HEADER_ROW
+        for index, column in enumerate(columns, 1):
+            sheet.column_width(index, column.width)
+        sheet.freeze(HEADER_ROW + 1, freeze_columns + 1)
+        sheet.row_height(TITLE_ROW, TITLE_HEIGHT)
+        sheet.row_height(HEADER_ROW, HEADER_HEIGHT)
+        sheet.page_setup(PAGE)
+        self._frame(title, subtitle, issued_on)
+        self._append([c.header for c in columns], ["header"] * self.width)
+
+    def _split(self) -> tuple[int, int]:
+        """Columns of the left block (issuing body) and where the right block starts."""
+        left = max(2, min(4, self.width // 3))
+        right_start = max(left + 1, self.width - max(3, self.width // 2) + 1)
+        return left, right_start
+
+    def _next(self) -> int:
+        self.row += 1
+        return self.row
+
+    def _line(self, left: str, left_style: str, right: str, right_style: str) -> None:
+        left_end, right_start = self._split()
+        self.sheet.write_blocks(self._next(), [
+            (1, left_end, neutralise(left), left_style),
+            (right_start, self.width, neutralise(right), right_style)])
+
+    def _wide(self, text: str, style: str) -> None:
+        row = self._next()
+        if text:
+            self.sheet.write_blocks(row, [(1, self.width, neutralise(text), style)])
+
+    def _frame(self, title: str, subtitle: str, issued_on: date) -> None:
+        self._line(ISSUING_BODY, "frame_bold", NATION, "frame_bold")
+        self._line("", "frame", MOTTO, "frame_bold")
+        self._line(DOCUMENT_NUMBER, "frame", date_line(issued_on), "frame_italic")
+        self._next()
+        self._wide(title, "title")
+        self._wide(subtitle, "frame_italic")
+        self._next()
+
+    def _append(self, values: list[object], styles: list[str]) -> int:
+        row = self._next()
+        self.sheet.write_row(row, values, styles)
+        return row
+
+    def add_row(self, values: list[object], styles: list[str] | None = None) -> int:
+        """Append one table row; text is neutralised against formula injection here, so
+        no caller can forget it. Formulas we build ourselves are ``Formula`` objects."""
+        styles = styles or self.styles
+        if len(values) != len(styles):
+            raise ValueError(f"{len(values)} values for {len(styles)} columns")
+        self.last_data_row = self._append([neutralise(v) for v in values], styles)
+        return self.last_data_row
+
+    def add_line(self, *cells: tuple[object, str] | None) -> int:
+        """Append a row outside the table (a note, a summary): (value, style) pairs, None
+        for an empty cell. Text is neutralised like the table's."""
+        values = [neutralise(c[0]) if c else None for c in cells]
+        styles = [c[1] if c else "" for c in cells]
+        return self._append(values, styles)
+
+    def add_total_row(self, label: str, label_column: int, sum_styles: tuple[str, ...] = ("int",),
+                      formulas: dict[int, object] | None = None) -> int:
+        """Append the totals row: every column whose style is in ``sum_styles`` sums the
+        data rows with a formula (so an official who edits a row sees the total follow)."""
+        first, last = self.first_data_row, self.last_data_row
+        values: list[object] = []
+        styles = []
+        for index, column in enumerate(self.columns, 1):
+            letter = get_column_letter(index)
+            styles.append(TOTAL_STYLE.get(column.style, "total_text"))
+            if formulas and index in formulas:
+                values.append(formulas[index])
+            elif index == label_column:
+                values.append(neutralise(label))
+            elif column.style in sum_styles:
+                values.append(Formula(f"=SUM({letter}{first}:{letter}{last})") if last >= first
+                              else 0)
+            else:
+                values.append(None)
+        return self._append(values, styles)
+
+    def finish(self, signature: bool = True) -> None:
+        """Filters on the table's data rows, then the signature block."""
+        self.sheet.autofilter(HEADER_ROW, 1, max(self.last_data_row, HEADER_ROW + 1), self.width)
+        if not signature:
+            return
+        self._next()
+        lines = max(len(SIGN_LEFT), len(SIGN_RIGHT))
+        for i in range(lines):
+            left = SIGN_LEFT[i] if i < len(SIGN_LEFT) else ""
+            right = SIGN_RIGHT[i] if i < len(SIGN_RIGHT) else ""
+            italic = lambda text: text.startswith("(")  # noqa: E731 - the bracketed hint
+            self._line(left, "frame_italic" if italic(left) else "frame_bold",
+                       right, "frame_italic" if italic(right) else "frame_bold")

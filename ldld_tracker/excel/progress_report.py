@@ -24,7 +24,8 @@ from ..extensions import db
 from ..models import Dossier, Enterprise, EthnicGroup, Person, RoleCategory, Sex, User
 from ..workflow import counting
 from ..workflow.rules import rule_values, stage_label
-from .layout import PROGRESS_TITLE, PROGRESS_UNIT_TITLE, Column, ReportSheet, Styles, ratio
+from .layout import PROGRESS_TITLE, PROGRESS_UNIT_TITLE, Column, ReportSheet, ratio
+from .sheets import OpenpyxlSheet
 
 BREAKDOWN_KEYS = ("women", "minority", "believer", "young", *(r.value for r in RoleCategory))
 
@@ -96,7 +97,7 @@ def build_progress(user: User, progress: Progress, issued_on: date) -> BytesIO:
                  date=progress.as_of.strftime("%d/%m/%Y"))
     if by_enterprise:
         subtitle = f"{progress.unit.name} – {subtitle}"
-    report = ReportSheet(workbook, sheet, Styles(workbook), columns, title, subtitle, issued_on)
+    report = ReportSheet(OpenpyxlSheet(workbook, sheet), columns, title, subtitle, issued_on)
     counts = breakdown_counts(user, progress, by_enterprise)
     if by_enterprise:
         for number, ent in enumerate(progress.enterprises, 1):
@@ -111,7 +112,7 @@ def build_progress(user: User, progress: Progress, issued_on: date) -> BytesIO:
                             unit.admitted_reported, unit.admitted, ratio(row, 6, 3),
                             unit.introduced, *_row_values(unit, counts.get(unit.unit_id, {}), True)])
     share_column, share_of = (6, (5, 4)) if by_enterprise else (7, (6, 3))
-    formulas: dict[int, object] = {share_column: ratio(report.row + 1, *share_of).text}
+    formulas: dict[int, object] = {share_column: ratio(report.row + 1, *share_of)}
     parts = sum(unit.target or 0 for unit in progress.districts)
     target_differs = not by_enterprise and progress.total.target not in (None, parts)
     if target_differs:

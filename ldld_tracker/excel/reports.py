@@ -1,19 +1,20 @@
 """The report downloads: progress.xlsx, dossiers.xlsx and due.xlsx, in the official frame.
 
 Each builder takes the user (everything is scoped through ``access`` and the dashboards'
-queries) and returns the workbook's bytes and, for lists of people, how many rows it
-holds, for the audit log. The dossier list is streamed (openpyxl write-only mode, rows
-fetched in batches), so a province-wide list of tens of thousands of people stays light.
+queries) and returns the workbook as a file to send and, for lists of people, how many
+rows it holds, for the audit log. The lists are written by XlsxWriter (see ``sheets``):
+the dossier list streams its rows from the query in batches into a constant-memory
+workbook on a temporary file, so a province-wide list of tens of thousands of people
+stays light and costs little more than writing its cells.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
+from typing import IO
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
 from sqlalchemy import Select
 
 from .. import access
@@ -25,11 +26,14 @@ from ..forms.people import SEX_LABELS
 from ..models import Dossier, Enterprise, EthnicGroup, Person, Religion, Unit, User
 from ..workflow import counting
 from ..workflow.rules import END_BY_CODE, MILESTONES, stage_label
-from .layout import DOSSIERS_TITLE, DUE_TITLE, Column, ReportSheet, Styles
+from .layout import DOSSIERS_TITLE, DUE_TITLE, Column, ReportSheet
 from .progress_report import build_progress
+from .sheets import XlsxReport
 
 __all__ = ["DossierFilters", "build_dossiers", "build_due", "build_progress", "dossiers_query"]
 
+# Rows fetched from the database at a time for the dossier list.
+BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -100,40 +104,38 @@ def _dossier_columns() -> list[Column]:
 
 
 def build_dossiers(user: User, filters: DossierFilters, today: date,
-                   unit_name: str = "") -> tuple[BytesIO, int]:
+                   unit_name: str = "") -> tuple[IO[bytes], int]:
     """The list of people with every milestone date (real dates, dd/mm/yyyy)."""
-    columns = _dossier_columns()
     role_labels = {role: str(label) for role, label in ROLE_CATEGORY_LABELS.items()}
     sex_labels = {sex: str(label) for sex, label in SEX_LABELS.items()}
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Dossiers"))
-    subtitle = _("As of %(date)s", date=today.strftime("%d/%m/%Y"))
-    described = filters.describe(unit_name)
-    report = ReportSheet(workbook, sheet, Styles(workbook), columns, DOSSIERS_TITLE,
-                         f"{described} – {subtitle}" if described else subtitle, today)
     end_labels = {code: str(end.label) for code, end in END_BY_CODE.items()}
     stage_labels: dict[str, str] = {}
+    subtitle = _("As of %(date)s", date=today.strftime("%d/%m/%Y"))
+    described = filters.describe(unit_name)
+    milestones = len(MILESTONES)
     count = 0
-    result = db.session.execute(dossiers_query(user, filters, today).execution_options(
-        yield_per=1000))
-    for row in result:
-        count += 1
-        (name, birth, sex, ethnic, religion, citizen_id, enterprise, tax_code, unit, role,
-         stage, *rest) = row
-        dates, (cert, resolution, decision, end_kind, ended_on, end_reason, note) = (
-            rest[:len(MILESTONES)], rest[len(MILESTONES):])
-        if stage not in stage_labels:
-            stage_labels[stage] = str(stage_label(stage))
-        report.add_row([
-            count, name, birth, sex_labels[sex], ethnic, religion or "",
-            citizen_id, enterprise, tax_code, unit, role_labels[role],
-            stage_labels[stage], *dates, cert, resolution, decision,
-            end_labels.get(end_kind.value, "") if end_kind else "", ended_on, end_reason, note])
-    report.finish()
-    output = BytesIO()
-    workbook.save(output)
-    output.seek(0)
-    return output, count
+    with XlsxReport(_("Dossiers")) as workbook:
+        report = ReportSheet(workbook.sheet, _dossier_columns(), DOSSIERS_TITLE,
+                             f"{described} – {subtitle}" if described else subtitle, today)
+        result = db.session.execute(dossiers_query(user, filters, today).execution_options(
+            yield_per=BATCH))
+        for rows in result.partitions():
+            for row in rows:
+                count += 1
+                (name, birth, sex, ethnic, religion, citizen_id, enterprise, tax_code, unit, role,
+                 stage, *rest) = row
+                (cert, resolution, decision, end_kind, ended_on, end_reason,
+                 note) = rest[milestones:]
+                if stage not in stage_labels:
+                    stage_labels[stage] = str(stage_label(stage))
+                report.add_row([
+                    count, name, birth, sex_labels[sex], ethnic, religion or "",
+                    citizen_id, enterprise, tax_code, unit, role_labels[role],
+                    stage_labels[stage], *rest[:milestones], cert, resolution, decision,
+                    end_labels.get(end_kind.value, "") if end_kind else "", ended_on,
+                    end_reason, note])
+        report.finish()
+        return workbook.close(), count
 
 
 def _due_titles() -> dict[str, str]:
@@ -146,37 +148,31 @@ def _due_titles() -> dict[str, str]:
     }
 
 
-def build_due(user: User, progress: Progress, due: Due, issued_on: date) -> tuple[BytesIO, int]:
+def build_due(user: User, progress: Progress, due: Due, issued_on: date) -> tuple[IO[bytes], int]:
     """The due and stuck lists of ``progress``'s scope, one table filterable by list."""
     titles = _due_titles()
     columns = [Column(_("No."), 7, "center"), Column(_("List"), 34), Column(_("Member"), 26),
                Column(_("Enterprise"), 30), Column(_("Unit"), 22), Column(_("Stage"), 18),
                Column(_("Since"), 13, "date"), Column(_("Due"), 13, "date"),
                Column(_("Overdue"), 10, "center"), Column(_("Days waited"), 10, "int")]
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Due and stuck")
     subtitle = _("On %(date)s", date=progress.as_of.strftime("%d/%m/%Y"))
     if progress.unit is not None:
         subtitle = f"{progress.unit.name} – {subtitle}"
-    report = ReportSheet(workbook, sheet, Styles(workbook), columns, DUE_TITLE, subtitle,
-                         issued_on)
     count = 0
-    cut: list[str] = []
-    for key, items in due.lists.items():
-        if items.total > len(items.items):
-            cut.append(_("%(list)s: the first %(shown)s of %(total)s.", list=titles[key],
-                         shown=len(items.items), total=items.total))
-        for item in items.items:
-            count += 1
-            report.add_row([count, titles[key], item.person, item.enterprise, item.unit,
-                            str(stage_label(item.stage)), item.since, item.due,
-                            _("Yes") if item.overdue else "", item.days or None])
-    report.add_line()
-    for line in cut:
-        report.add_line((line, "plain"))
-    report.finish()
-    output = BytesIO()
-    workbook.save(output)
-    output.seek(0)
-    return output, count
+    with XlsxReport(_("Due and stuck")) as workbook:
+        report = ReportSheet(workbook.sheet, columns, DUE_TITLE, subtitle, issued_on)
+        cut: list[str] = []
+        for key, items in due.lists.items():
+            if items.total > len(items.items):
+                cut.append(_("%(list)s: the first %(shown)s of %(total)s.", list=titles[key],
+                             shown=len(items.items), total=items.total))
+            for item in items.items:
+                count += 1
+                report.add_row([count, titles[key], item.person, item.enterprise, item.unit,
+                                str(stage_label(item.stage)), item.since, item.due,
+                                _("Yes") if item.overdue else "", item.days or None])
+        report.add_line()
+        for line in cut:
+            report.add_line((line, "plain"))
+        report.finish()
+        return workbook.close(), count

@@ -10,7 +10,13 @@ with its filters and row count; none carries personal data in its URL or file na
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, send_file
+import os
+import time
+from collections.abc import Iterator
+from io import BytesIO
+from typing import IO
+
+from flask import Blueprint, Response, abort, render_template, request, send_file
 from flask_login import current_user
 
 from .. import access, audit, clock, listing
@@ -27,6 +33,7 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 VIEWERS = (Role.BOARD, Role.DISTRICT, Role.ENTERPRISE)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHUNK = 256 * 1024  # bytes read from a report's file at a time
 STAGES = (counting.NO_STAGE, *STAGE_CODES, *END_CODES)
 YEAR_OF = ("admitted", "introduced", "identified")
 
@@ -47,9 +54,38 @@ def _unit_code() -> str | None:
     return code[:16] or None
 
 
-def _send(data, name: str):
-    return send_file(data, mimetype=XLSX, as_attachment=True, download_name=name,
-                     max_age=0)
+class _FileBody:
+    """A response body read from a file a chunk at a time; the file is closed once sent,
+    when the response is closed, or when the response is dropped unread."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self.file = file
+
+    def __iter__(self) -> Iterator[bytes]:
+        while chunk := self.file.read(CHUNK):
+            yield chunk
+        self.close()
+
+    def close(self) -> None:
+        self.file.close()
+
+    __del__ = close
+
+
+def _send(data: IO[bytes], name: str) -> Response:
+    """The workbook as an attachment, never cached. A list written to a temporary file
+    is streamed from it, a chunk at a time."""
+    if isinstance(data, BytesIO):
+        return send_file(data, mimetype=XLSX, as_attachment=True, download_name=name,
+                         max_age=0)
+    size = os.fstat(data.fileno()).st_size
+    response = Response(_FileBody(data), mimetype=XLSX, direct_passthrough=True)
+    response.headers["Content-Length"] = str(size)
+    response.headers.set("Content-Disposition", "attachment", filename=name)
+    response.cache_control.no_cache = True
+    response.cache_control.max_age = 0
+    response.expires = time.time()
+    return response
 
 
 def _exported(report: str, filters: dict, rows: int) -> None:
