@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from datetime import date
 from itertools import islice
 
 from sqlalchemy import Connection, delete, event, func, inspect, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 
@@ -259,15 +259,20 @@ def _lock_units(connection: Connection, units: Iterable[int] | None, share: bool
 
 
 def _upsert(connection: Connection, table, keys: tuple[str, ...], count: str,  # noqa: ANN001
-            rows: list[dict]) -> None:
-    """Insert ``rows``; where the key exists already, add their ``count`` to it."""
+            rows: list[tuple]) -> None:
+    """Insert ``rows`` (``keys`` then ``count``, as tuples); where the key exists already,
+    add their count to it. Sent to the driver as one executemany (the import sends hundreds
+    of thousands: SQLAlchemy's per-row parameter handling was a third of the cost)."""
     if not rows:
         return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table)
-    stmt = stmt.on_conflict_do_update(index_elements=[table.c[k] for k in keys],
-                                      set_={count: table.c[count] + stmt.excluded[count]})
-    connection.execute(stmt, rows)
+    on_sqlite = connection.dialect.name == "sqlite"
+    marker = "?" if on_sqlite else "%s"
+    columns = (*keys, count)
+    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))}) "
+           f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {count} = {table.name}.{count} + excluded.{count}")
+    if on_sqlite:  # dates as SQLAlchemy stores them there
+        rows = [tuple(v.isoformat() if isinstance(v, date) else v for v in row) for row in rows]
+    connection.exec_driver_sql(sql, rows)
 
 
 def add(connection: Connection, tally: Iterable[tuple[events.Key, int]],
@@ -276,10 +281,8 @@ def add(connection: Connection, tally: Iterable[tuple[events.Key, int]],
     keys = ("unit_id", "kind", "code", "grain", "starts_on")
     # Rows in key order, whoever writes them: concurrent changes wait, never deadlock.
     for chunk in _chunks(iter(sorted(tally))):
-        _upsert(connection, UnitTally.__table__, keys, "n",
-                [dict(zip(keys, key, strict=True), n=n) for key, n in chunk])
-    _upsert(connection, UnitMembers.__table__, ("unit_id",), "people",
-            [{"unit_id": unit, "people": n} for unit, n in sorted(people)])
+        _upsert(connection, UnitTally.__table__, keys, "n", [(*key, n) for key, n in chunk])
+    _upsert(connection, UnitMembers.__table__, ("unit_id",), "people", sorted(people))
 
 
 def _chunks(items: Iterator, size: int = CHUNK) -> Iterator[list]:
