@@ -149,6 +149,15 @@ def _after(session: Session, dossier: Dossier, pending: _Pending) -> tuple[int |
 def _before(session: Session, dossier: Dossier) -> tuple[int | None, dict] | object:
     """The unit and values of ``dossier`` before this flush (``_UNKNOWN`` if not loaded)."""
     values = {name: _old(dossier, name) for name in events.DOSSIER_FIELDS}
+    unloaded = [name for name, value in values.items() if value is _UNKNOWN]
+    if unloaded and inspect(dossier).key is not None:
+        # Set without having been loaded (a dossier just inserted, then given a date): the
+        # database still holds the old values until this flush.
+        table = Dossier.__table__
+        row = session.connection().execute(
+            select(*[table.c[name] for name in unloaded]).where(table.c.id == dossier.id)).first()
+        if row is not None:
+            values.update(zip(unloaded, row, strict=True))
     person_id = _old_target_id(dossier, "person", "person_id")
     if person_id is _UNKNOWN or person_id is None:
         return _UNKNOWN

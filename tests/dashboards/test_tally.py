@@ -230,3 +230,18 @@ def test_a_change_to_the_person_or_the_enterprise_moves_the_breakdowns(app):
     _agree()
     _, _, totals = breakdowns._from_tally(board, progress, 30)
     assert totals["ownership"][Ownership.STATE] == [1, 1]
+
+
+def test_a_step_recorded_on_a_dossier_just_opened_updates_the_rows_without_a_rebuild(app, monkeypatch):
+    officer = factories.user(Role.DISTRICT, unit_obj=factories.unit("643"))
+    person = factories.person(factories.enterprise("643"))
+    dossier = operations.open_dossier(person, officer)  # inserted: its dates are not loaded
+
+    def no_rebuild(*_args, **_kwargs):
+        raise AssertionError("the unit was rebuilt")
+
+    monkeypatch.setattr(upkeep, "rebuild", no_rebuild)
+    operations.record_milestone(dossier, MilestoneEntry("identified", date(2020, 3, 3)), officer,
+                                date(2020, 12, 15))
+    monkeypatch.undo()
+    _agree()
