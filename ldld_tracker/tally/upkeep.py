@@ -39,6 +39,8 @@ from . import events
 _PENDING = "ldld_tally"
 _UNKNOWN = object()
 CHUNK = 2000
+# The columns of a summary row's key, in the order of ``events.Key``.
+TALLY_KEY = ("unit_id", "kind", "code", "grain", "starts_on")
 
 
 class _Pending:
@@ -287,10 +289,9 @@ def _upsert(connection: Connection, table, keys: tuple[str, ...], count: str,  #
 def add(connection: Connection, tally: Iterable[tuple[events.Key, int]],
         people: Iterable[tuple[int, int]] = ()) -> None:
     """Add ``tally`` (key, count) and ``people`` (unit, count) to the summary rows."""
-    keys = ("unit_id", "kind", "code", "grain", "starts_on")
     # Rows in key order, whoever writes them: concurrent changes wait, never deadlock.
     for chunk in _chunks(iter(sorted(tally))):
-        _upsert(connection, UnitTally.__table__, keys, "n", [(*key, n) for key, n in chunk])
+        _upsert(connection, UnitTally.__table__, TALLY_KEY, "n", [(*key, n) for key, n in chunk])
     _upsert(connection, UnitMembers.__table__, ("unit_id",), "people", sorted(people))
 
 
@@ -345,9 +346,8 @@ def rebuild(connection: Connection, unit_ids: Iterable[int] | None = None) -> No
     bulk = BulkWriter(connection)  # the rows are new: COPY on PostgreSQL, no upsert
     bulk.write(UnitMembers.__table__, [{"unit_id": unit, "people": n}
                                        for unit, n in connection.execute(_people(units))])
-    keys = ("unit_id", "kind", "code", "grain", "starts_on")
     for _unit, totals in computed(connection, units):
-        bulk.write(UnitTally.__table__, [dict(zip(keys, key, strict=True), n=n)
+        bulk.write(UnitTally.__table__, [dict(zip(TALLY_KEY, key, strict=True), n=n)
                                          for key, n in totals.items()])
 
 
