@@ -9,6 +9,8 @@ per dossier and milestone, on its date), ``kind`` ``s`` the moves between stages
 the stage a dossier enters on a day, -1 out of the one it leaves). Each count is stored at
 three grains, ``starts_on`` being the first day of the period: the day (``d``), its month
 (``m``) and its year (``y``), so a sum over any range of days reads whole years, then whole months, then days.
+The stage moves are also summed over all time (grain ``a``, ``starts_on`` 0001-01-01): the
+number at each stage on a recent day is that row less the few rows dated after the day.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ and the like: one row per trait of the person and the enterprise (``PROFILE_FIEL
 and the person's age in full years on that date (``admitted:age:27``), so "young" is
 decided when reading, by the rule value then in force. A change to a dossier removes what
 its old values added and adds what its new values add.
+
+Each row is kept per day, month and year; the stage moves are also kept summed over all
+time (grain ``a``), so the number at each stage today is one row per unit and stage.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from types import SimpleNamespace
 
 from ..workflow import counting
 from ..workflow.rules import MILESTONE_BY_CODE, MILESTONES
-from .periods import DAY, MONTH, YEAR
+from .periods import ALL, ALL_TIME, DAY, MONTH, YEAR
 
 REACHED, STAGE, TRAIT = "r", "s", "b"
 # The dossier values its contribution depends on.
@@ -85,3 +88,5 @@ def add_dossier(totals: Counter, unit_id: int, dossier: object, sign: int) -> No
         totals[(unit_id, kind, code, DAY, day)] += count
         totals[(unit_id, kind, code, MONTH, date(day.year, day.month, 1))] += count
         totals[(unit_id, kind, code, YEAR, date(day.year, 1, 1))] += count
+        if kind == STAGE:
+            totals[(unit_id, kind, code, ALL, ALL_TIME)] += count

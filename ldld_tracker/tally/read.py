@@ -1,9 +1,10 @@
 """Reading sums over ranges of days from the summary rows.
 
 ``rows(...)`` is the rows of some ranges as one UNION ALL, one branch per piece of each
-range (``periods.pieces``): each branch is one range of the index on (kind, grain,
+range (``periods.signed_pieces``): each branch is one range of the index on (kind, grain,
 starts_on), so the rows of other days, grains and kinds are never read, whatever the size
-of the table. Callers join the units, scope them and add up ``n``.
+of the table; a piece to take away gives its rows with ``-n``. Callers join the units,
+scope them and add up ``n``.
 """
 
 from __future__ import annotations
@@ -14,20 +15,28 @@ from sqlalchemy import Subquery, literal, select, union_all
 
 from ..models import UnitTally
 from .events import REACHED, STAGE, TRAIT
-from .periods import MONTH, YEAR, pieces
+from .periods import ALL, MONTH, YEAR, signed_pieces
 
 Range = tuple[str, date | None, date, str]  # kind, first day (None: from the start), last, coarsest
 
 
 def rows(*ranges: Range, codes: tuple[str, ...] | None = None) -> Subquery:
-    """The rows (unit_id, kind, code, starts_on, n) of ``ranges``, each day once (only
-    ``codes``, when given)."""
+    """The rows (unit_id, kind, code, starts_on, n) of ``ranges`` whose ``n`` add up to each
+    day's once (only ``codes``, when given)."""
     t = UnitTally
     branches = []
     for kind, first, last, coarsest in ranges:
-        for grain, start, end in pieces(first, last, coarsest):
-            span = t.starts_on <= end if start is None else t.starts_on.between(start, end)
-            branch = select(t.unit_id, t.kind, t.code, t.starts_on, t.n).where(
+        for sign, grain, start, end in signed_pieces(first, last, coarsest, everything=kind == STAGE):
+            if grain == ALL:
+                span = t.starts_on == start
+            elif start is None:
+                span = t.starts_on <= end
+            elif end is None:
+                span = t.starts_on >= start
+            else:
+                span = t.starts_on.between(start, end)
+            n = t.n if sign > 0 else -t.n
+            branch = select(t.unit_id, t.kind, t.code, t.starts_on, n.label("n")).where(
                 t.kind == kind, t.grain == grain, span)
             if codes is not None:
                 branch = branch.where(t.code.in_(codes))

@@ -18,7 +18,7 @@ from ldld_tracker.models import Dossier, EndKind, Enterprise, Ownership, Role, S
 from ldld_tracker.records.enterprises import update_enterprise
 from ldld_tracker.records.people import update_person
 from ldld_tracker.tally import upkeep
-from ldld_tracker.tally.periods import DAY, MONTH, YEAR, pieces
+from ldld_tracker.tally.periods import ALL, DAY, MONTH, YEAR, pieces, signed_pieces
 from ldld_tracker.workflow import counting, operations
 from ldld_tracker.workflow.checks import MilestoneEntry
 
@@ -63,6 +63,53 @@ def test_an_open_range_reads_the_years_before_then_months_and_days():
         (YEAR, None, date(2019, 1, 1)), (MONTH, date(2020, 1, 1), date(2020, 2, 1)),
         (DAY, date(2020, 3, 1), date(2020, 3, 15))]
     assert pieces(date(2021, 1, 1), date(2020, 12, 31)) == []
+
+
+def test_signed_pieces_add_up_to_every_day_of_a_range_exactly_once():
+    rng = random.Random(11)
+    origin = date(2015, 1, 1)  # "from the start" is counted from here
+    ranges = [(None, date(2025, 12, 15)), (date(2025, 1, 1), date(2025, 12, 15)),
+              (date(2020, 2, 29), date(2020, 3, 1)), (date(2019, 12, 31), date(2021, 1, 1))]
+    ranges += [tuple(sorted(date(2016, 1, 1) + timedelta(days=rng.randrange(3000)) for _ in range(2)))
+               for _ in range(300)]
+    ranges += [(None, date(2016, 1, 1) + timedelta(days=rng.randrange(3000))) for _ in range(100)]
+    horizon = date(2035, 12, 31)  # "to the last" and "all time" are counted up to here
+    read_as_all = 0
+    for first, last in ranges:
+        for coarsest, everything in ((YEAR, False), (MONTH, False), (YEAR, True)):
+            if first is None and coarsest == MONTH:
+                continue
+            net: dict[date, int] = {}
+            for sign, grain, start, end in signed_pieces(first, last, coarsest, everything):
+                assert coarsest == YEAR or grain != YEAR
+                assert everything or grain != ALL
+                read_as_all += grain == ALL
+                if grain == ALL:
+                    grain, start, end = YEAR, origin, date(horizon.year, 1, 1)
+                start = origin if start is None else start
+                end = date(horizon.year, 1, 1) if end is None else end
+                for day in _days(grain, start, end):
+                    net[day] = net.get(day, 0) + sign
+            counted = {day for day, n in net.items() if n}
+            assert all(n in (0, 1) for n in net.values()), (first, last, coarsest)
+            assert counted == {(first or origin) + timedelta(days=i)
+                               for i in range((last - (first or origin)).days + 1)}
+    assert read_as_all > 20  # late in a year, "up to the day" is read as all time less the rest
+
+
+def test_a_range_up_to_mid_december_reads_the_year_less_the_days_after():
+    assert signed_pieces(date(2025, 1, 1), date(2025, 12, 15)) == [
+        (1, YEAR, date(2025, 1, 1), date(2025, 1, 1)), (-1, DAY, date(2025, 12, 16), date(2025, 12, 31))]
+    assert signed_pieces(None, date(2025, 12, 15)) == [
+        (1, YEAR, None, date(2025, 1, 1)), (-1, DAY, date(2025, 12, 16), date(2025, 12, 31))]
+    # the stages, kept over all time: that row, less the days and years after
+    assert signed_pieces(None, date(2025, 12, 15), everything=True) == [
+        (1, ALL, date(1, 1, 1), date(1, 1, 1)), (-1, DAY, date(2025, 12, 16), date(2025, 12, 31)),
+        (-1, YEAR, date(2026, 1, 1), None)]
+    # early in the year the months and days themselves are fewer
+    assert signed_pieces(date(2025, 1, 1), date(2025, 2, 3)) == [
+        (1, MONTH, date(2025, 1, 1), date(2025, 1, 1)), (1, DAY, date(2025, 2, 1), date(2025, 2, 3))]
+    assert signed_pieces(date(2025, 3, 1), date(2025, 2, 1)) == []
 
 
 def test_stage_moves_give_the_stage_of_a_dossier_on_every_day(app):
