@@ -24,6 +24,7 @@ DATES = ("identified_on", "trained_on", "applied_on", "verified_on", "introduced
 STAGES = ("identified", "trained", "applied", "verified", "introduced", "cell_resolved",
           "committee_resolved", "admitted", "sworn_in", "official")
 WINDOW_DAYS, LIST_LIMIT, GAP_LIMIT = 365, 200, 300
+PAGE_SIZE = 50  # enterprises per page of one unit (the page's and the API's default)
 
 STAGE = ("CASE WHEN d.end_kind IS NOT NULL AND d.ended_on <= :as_of THEN d.end_kind "
          + " ".join(f"WHEN d.{c} <= :as_of THEN '{s}'"
@@ -58,11 +59,23 @@ def _scope(unit: int | None, alias: str = "e.unit_id") -> str:
     return f" AND {alias} = :unit" if unit is not None else ""
 
 
+def _members(key: str, unit: int | None, where: str) -> str:
+    return (f"SELECT {key}, sum(m.n) FROM (SELECT enterprise_id, count(*) AS n FROM person "
+            + ("WHERE enterprise_id IN (SELECT id FROM enterprise WHERE unit_id = :unit) "
+               if unit is not None else "")
+            + "GROUP BY enterprise_id) m JOIN enterprise e ON e.id = m.enterprise_id "
+            f"JOIN unit u ON u.id = e.unit_id WHERE {where} GROUP BY {key}")
+
+
 def figure_sets(dialect: Dialect, unit: int | None, key: str) -> dict[str, str]:
     """The SQL of every figure set for a scope (``unit``: one unit, or None: all) and a
-    grouping (``key``: "unit" or "enterprise")."""
+    grouping (``key``: "unit", or "enterprise": the first page of the unit's enterprises)."""
     k = "e.unit_id" if key == "unit" else "e.id"
     where = TERRITORY + _scope(unit)
+    page = ""
+    if key == "enterprise":  # one page of the unit's enterprises, in name order
+        page = (" AND e.id IN (SELECT id FROM enterprise WHERE unit_id = :unit ORDER BY "
+                f"sort_name, id LIMIT {PAGE_SIZE})")
     sets = {
         "units": ("SELECT u.id, u.code, u.name, t.target FROM unit u LEFT JOIN unit_target t "
                   "ON t.unit_id = u.id AND t.plan_id = :plan WHERE " + TERRITORY
@@ -71,13 +84,13 @@ def figure_sets(dialect: Dialect, unit: int | None, key: str) -> dict[str, str]:
                      "FROM reported_total r JOIN unit u ON u.id = r.unit_id WHERE r.year = :year "
                      "AND r.month <= :months AND " + TERRITORY + _scope(unit, "u.id")
                      + " GROUP BY r.unit_id"),
-        "members": (f"SELECT {k}, sum(m.n) FROM (SELECT enterprise_id, count(*) AS n FROM person "
-                    + ("WHERE enterprise_id IN (SELECT id FROM enterprise WHERE unit_id = :unit) "
-                       if unit is not None else "")
-                    + "GROUP BY enterprise_id) m JOIN enterprise e ON e.id = m.enterprise_id "
-                    f"JOIN unit u ON u.id = e.unit_id WHERE {where} GROUP BY {k}"),
-        "dossiers": (f"SELECT {k}, {STAGE}, count(*), {REACHED} {DOSSIER_JOIN} WHERE {where} "
-                     "GROUP BY 1, 2"),
+        "members": _members(k, unit, where + page),
+        "dossiers": f"SELECT {k}, {STAGE}, count(*), {REACHED} {DOSSIER_JOIN} WHERE {where}{page} "
+                    "GROUP BY 1, 2",
+        # the whole unit's, for the unit's own row beside a page of its enterprises
+        "unit members": _members("e.unit_id", unit, where),
+        "unit dossiers": (f"SELECT e.unit_id, {STAGE}, count(*), {REACHED} {DOSSIER_JOIN} WHERE "
+                          f"{where} GROUP BY 1, 2"),
         "monthly": (f"SELECT CASE WHEN d.admitted_on BETWEEN :start AND :end THEN "
                     f"{dialect.month('d.admitted_on')} END, CASE WHEN d.introduced_on BETWEEN :start "
                     f"AND :end THEN {dialect.month('d.introduced_on')} END, count(*) {DOSSIER_JOIN} "
@@ -98,9 +111,9 @@ def figure_sets(dialect: Dialect, unit: int | None, key: str) -> dict[str, str]:
             "BETWEEN :start AND :end OR d.introduced_on BETWEEN :start AND :end) "
             "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"),
         "enterprises": ("SELECT e.id, e.tax_code, e.name, e.union_founded_on, e.workforce, "
-                        "e.has_party_org, t.introductions FROM enterprise e LEFT JOIN "
-                        "enterprise_target t ON t.enterprise_id = e.id AND t.plan_id = :plan "
-                        "WHERE e.unit_id = :unit ORDER BY e.sort_name"),
+                        "e.has_party_org, t.introductions, count(*) OVER () FROM enterprise e "
+                        "LEFT JOIN enterprise_target t ON t.enterprise_id = e.id AND t.plan_id = "
+                        f":plan WHERE e.unit_id = :unit ORDER BY e.sort_name, e.id LIMIT {PAGE_SIZE}"),
     }
     per_enterprise = (
         "WITH per AS (SELECT e.id, e.tax_code, e.name, e.sort_name, e.workforce, u.id AS uid, "
@@ -126,15 +139,23 @@ def figure_sets(dialect: Dialect, unit: int | None, key: str) -> dict[str, str]:
 
 def _rows(*ranges: tuple[str, date | None, date, str], codes: str = "") -> str:
     """The summary rows of ``(kind, first, last, coarsest)`` ranges as a UNION ALL, one
-    branch per piece (as ``tally.periods`` splits them), each an index range."""
-    from ldld_tracker.tally.periods import pieces
+    branch per piece (as ``tally.periods`` splits them, a piece taken away with ``-n``),
+    each an index range."""
+    from ldld_tracker.tally.periods import ALL, signed_pieces
 
     branches = []
     for kind, first, last, coarsest in ranges:
-        for grain, start, end in pieces(first, last, coarsest):
-            span = (f"starts_on <= '{end}'" if start is None
-                    else f"starts_on BETWEEN '{start}' AND '{end}'")
-            branches.append(f"SELECT unit_id, kind, code, starts_on, n FROM unit_tally WHERE "
+        for sign, grain, start, end in signed_pieces(first, last, coarsest, everything=kind == "s"):
+            if grain == ALL:
+                span = f"starts_on = '{start}'"
+            elif start is None:
+                span = f"starts_on <= '{end}'"
+            elif end is None:
+                span = f"starts_on >= '{start}'"
+            else:
+                span = f"starts_on BETWEEN '{start}' AND '{end}'"
+            n = "n" if sign > 0 else "-n AS n"
+            branches.append(f"SELECT unit_id, kind, code, starts_on, {n} FROM unit_tally WHERE "
                             f"kind = '{kind}' AND grain = '{grain}' AND {span}{codes}")
     return "(" + " UNION ALL ".join(branches) + ") t"
 

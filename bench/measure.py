@@ -18,7 +18,8 @@ from .databases import BOARD, DISTRICT, DISTRICT_UNIT
 from .timing import CALLS, USERS, Timing, api_figures, signed_in, time_calls
 
 PROGRESS = ["units", "reported", "members", "dossiers"]
-UNIT_PROGRESS = [*PROGRESS, "enterprises"]
+# One unit: its own figures, and a page of its enterprises with theirs.
+UNIT_PROGRESS = [*PROGRESS, "enterprises", "unit members", "unit dossiers"]
 CALL_SETS = {
     "api progress": PROGRESS, "api progress, unit": UNIT_PROGRESS, "overview": PROGRESS,
     "by district": PROGRESS, "district": UNIT_PROGRESS, "funnel": PROGRESS,
@@ -30,12 +31,14 @@ CALL_SETS = {
 UNIT_CALLS = {"api progress, unit", "district"}
 # The figure sets the application reads from the per-unit summaries for whole units.
 FROM_SUMMARIES = {name: f"{name} (summaries)" for name in ("members", "dossiers", "monthly", "breakdowns")}
+FROM_SUMMARIES.update({"unit members": "members (summaries)", "unit dossiers": "dossiers (summaries)"})
 
 
 def sets_read(name: str) -> list[str]:
-    """The figure sets a call reads: from the summaries, except for one unit's enterprises."""
+    """The figure sets a call reads: from the summaries, except for the enterprises of a
+    unit's page."""
     if name in UNIT_CALLS:
-        return CALL_SETS[name]
+        return [FROM_SUMMARIES.get(s, s) if s.startswith("unit ") else s for s in CALL_SETS[name]]
     return [FROM_SUMMARIES.get(s, s) for s in CALL_SETS[name]]
 
 
@@ -130,7 +133,7 @@ def _check(app: Flask, rows: dict, scope: int | None, username: str, district: s
     key = "enterprise" if district else "unit"
     current: Counter = Counter()
     reached: Counter = Counter()
-    for _key, stage, count, *flags in rows[(scope, key, "dossiers")]:
+    for _key, stage, count, *flags in rows[(scope, key, "unit dossiers" if district else "dossiers")]:
         current[stage] += count
         for code, n in zip(floor.STAGES, flags, strict=True):
             reached[code] += n

@@ -73,6 +73,21 @@ class RowPagination(SelectPagination):
         return list(self._query_args["session"].execute(stmt).all())
 
 
+class KnownPage(Pagination):
+    """A page whose items and total the caller has fetched itself (a unit's enterprises
+    with their figures), for the same page links as the lists."""
+
+    def __init__(self, page: int, per_page: int, items: list, total: int) -> None:
+        super().__init__(page=page, per_page=per_page, max_per_page=None, error_out=False,
+                         known_items=items, known_total=total)
+
+    def _query_items(self) -> list:
+        return self._query_args["known_items"]
+
+    def _query_count(self) -> int:
+        return self._query_args["known_total"]
+
+
 def paginate_rows(stmt: Select) -> Pagination:
     """Like ``paginate`` for a select of several columns: items are rows."""
     return RowPagination(select=stmt, session=db.session(), page=page_number(),

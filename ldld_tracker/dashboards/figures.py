@@ -113,7 +113,8 @@ class Progress:
 
     ``districts`` are the plan's units in scope (one, when ``unit`` is set); ``total`` is
     their sum (its target: the plan's own for a user who sees the whole province).
-    ``enterprises`` are listed only for one unit.
+    ``enterprises`` are listed only for one unit: all of them, or one page of the
+    ``enterprise_count`` in the user's scope.
     """
 
     plan: PlanInfo
@@ -122,6 +123,7 @@ class Progress:
     districts: list[UnitFigures]
     unit: UnitFigures | None = None
     enterprises: list[EnterpriseFigures] = field(default_factory=list)
+    enterprise_count: int = 0
 
     @property
     def year(self) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access
@@ -19,6 +20,9 @@ from ..dashboards.queries import CURRENT_CODES, MILESTONE_CODES
 from ..models import Role
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# A unit's enterprises come a page at a time (a district has hundreds).
+PER_PAGE, MAX_PER_PAGE, MAX_PAGE = 50, 1000, 100_000
 
 
 def _counts(codes: tuple[str, ...], description: str) -> dict[str, Any]:
@@ -76,6 +80,14 @@ def openapi_document() -> dict[str, Any]:
                         {"name": "district", "in": "query", "required": False,
                          "description": "A unit's code: its figures and its enterprises.",
                          "schema": {"type": "string", "example": "643"}},
+                        {"name": "page", "in": "query", "required": False,
+                         "description": "With district: which page of its enterprises "
+                                        "(in name order; default 1).",
+                         "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                        {"name": "per_page", "in": "query", "required": False,
+                         "description": "With district: enterprises per page.",
+                         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
+                                    "default": PER_PAGE}},
                         {"name": "as_of", "in": "query", "required": False,
                          "description": "Count only what is dated on or before this day "
                                         "(default: today, or 31 December of a past year).",
@@ -116,8 +128,18 @@ def openapi_document() -> dict[str, Any]:
                         "districts": {"type": "array",
                                       "items": {"$ref": "#/components/schemas/District"}},
                         "enterprises": {"type": "array",
-                                        "description": "Only with the district parameter.",
+                                        "description": "Only with the district parameter: "
+                                                       "one page of the unit's enterprises.",
                                         "items": {"$ref": "#/components/schemas/Enterprise"}},
+                        "enterprises_page": {
+                            "type": "object",
+                            "description": "Only with the district parameter.",
+                            "properties": {"page": {"type": "integer"},
+                                           "per_page": {"type": "integer"},
+                                           "pages": {"type": "integer"},
+                                           "total": {"type": "integer",
+                                                     "description": "The unit's enterprises "
+                                                                    "in the user's scope."}}},
                     },
                 },
             },
@@ -135,8 +157,29 @@ def progress():
     except BadPeriod as error:
         return jsonify({"error": str(error), "status": 400}), 400
     district = request.args.get("district", "").strip()[:16] or None
-    result = queries.progress(current_user, period.year, period.as_of, district)
-    return jsonify(result.as_json())
+    page = _whole_number("page", 1, MAX_PAGE)
+    per_page = _whole_number("per_page", PER_PAGE, MAX_PER_PAGE)
+    if page is None or per_page is None:
+        message = _("page must be a whole number from 1 to %(most)d and per_page from 1 to "
+                    "%(per_page)d.", most=MAX_PAGE, per_page=MAX_PER_PAGE)
+        return jsonify({"error": message, "status": 400}), 400
+    result = queries.progress(current_user, period.year, period.as_of, district,
+                              (page, per_page) if district else None)
+    data = result.as_json()
+    if district:
+        data["enterprises_page"] = {"page": page, "per_page": per_page,
+                                    "pages": -(-result.enterprise_count // per_page),
+                                    "total": result.enterprise_count}
+    return jsonify(data)
+
+
+def _whole_number(name: str, default: int, most: int) -> int | None:
+    """A query-string number from 1 to ``most`` (``default`` when absent); None if not."""
+    value = request.args.get(name)
+    if value is None:
+        return default
+    return int(value) if value.isascii() and value.isdecimal() and len(value) <= 7 \
+        and 1 <= int(value) <= most else None
 
 
 @bp.get("/openapi.json")

@@ -16,7 +16,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from .. import access
+from .. import access, listing
 from ..dashboards import breakdowns as breakdown_queries
 from ..dashboards import coverage as coverage_queries
 from ..dashboards import due as due_queries
@@ -107,14 +107,17 @@ def _unit_code() -> str | None:
 
 
 def _page(template: str, build: Callable[[queries.Progress], dict[str, Any]] | None = None,
-          unit_code: str | None = None, figures: bool = True) -> str:
+          unit_code: str | None = None, figures: bool = True,
+          enterprise_page: tuple[int, int] | None = None) -> str:
     """Render a dashboard page: the period, the progress of the scope (narrowed to a unit
-    if asked; only its frame, without figures, for pages that show none) and whatever
-    ``build`` adds."""
+    if asked, with one page of its enterprises if asked; only its frame, without figures,
+    for pages that show none) and whatever ``build`` adds."""
     period = _period()
-    load = queries.progress if figures else queries.progress_frame
-    progress = load(current_user, period.year, period.as_of,
-                    unit_code if unit_code is not None else _unit_code())
+    code = unit_code if unit_code is not None else _unit_code()
+    if figures:
+        progress = queries.progress(current_user, period.year, period.as_of, code, enterprise_page)
+    else:
+        progress = queries.progress_frame(current_user, period.year, period.as_of, code)
     extra = build(progress) if build else {}
     args = {"year": period.year, "as_of": period.as_of.isoformat()}
     api_args = dict(args)
@@ -145,8 +148,13 @@ def districts():
 @bp.route("/district/<code>")
 @access.roles_required(*VIEWERS)
 def district(code: str):
-    """One unit's enterprises, with links to each enterprise and its dossiers."""
-    return _page("dashboards/district.html", unit_code=code)
+    """One unit's figures and a page of its enterprises (in name order), with links to each
+    enterprise and its dossiers; the whole table is the progress download."""
+    number, size = listing.page_number(), current_app.config["PAGE_SIZE"]
+    return _page("dashboards/district.html", lambda progress: {
+        "page": listing.KnownPage(page=number, per_page=size, items=progress.enterprises,
+                                  total=progress.enterprise_count)},
+        unit_code=code, enterprise_page=(number, size))
 
 
 @bp.route("/funnel")

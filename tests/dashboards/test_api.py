@@ -61,6 +61,35 @@ def test_progress_of_one_district_lists_its_enterprises(client, login_as):
     assert data["enterprises"][0]["current"]["admitted"] == 1
 
 
+def test_a_district_s_enterprises_come_a_page_at_a_time_with_the_unit_counted_whole(client, login_as):
+    login_as(Role.BOARD)
+    names = [f"Công ty Số {n:02d}" for n in range(5)]
+    for n, name in enumerate(names):
+        ent = factories.enterprise("643", name=name)
+        for day in range(n):
+            admitted(date(2020, 5, 1 + day), ent)
+    first = client.get("/api/v1/progress?year=2020&district=643&per_page=2").get_json()
+    assert [e["name"] for e in first["enterprises"]] == names[:2]
+    assert first["enterprises_page"] == {"page": 1, "per_page": 2, "pages": 3, "total": 5}
+    assert first["total"]["admitted_tracked"] == 0 + 1 + 2 + 3 + 4
+    last = client.get("/api/v1/progress?year=2020&district=643&per_page=2&page=3").get_json()
+    assert [(e["name"], e["admitted_tracked"]) for e in last["enterprises"]] == [(names[4], 4)]
+    assert last["total"] == first["total"]
+    past = client.get("/api/v1/progress?year=2020&district=643&per_page=2&page=9").get_json()
+    assert past["enterprises"] == [] and past["enterprises_page"]["total"] == 5
+    default = client.get("/api/v1/progress?year=2020&district=643").get_json()
+    assert default["enterprises_page"]["per_page"] == 50 and len(default["enterprises"]) == 5
+
+
+def test_a_bad_page_or_page_size_answers_400_json_with_a_message(client, login_as):
+    login_as(Role.BOARD)
+    for query in ("page=0", "page=abc", "per_page=0", "per_page=1001", "page=-1", "per_page=²",
+                  "page=99999999"):
+        response = client.get(f"/api/v1/progress?year=2020&district=643&{query}")
+        assert response.status_code == 400, query
+        assert "page" in response.get_json()["error"]
+
+
 def test_as_of_cuts_the_figures(client, login_as):
     login_as(Role.BOARD)
     admitted(date(2020, 6, 30))
@@ -118,6 +147,7 @@ def test_openapi_document_is_json_naming_the_progress_path(client):
     document = response.get_json()
     assert document["openapi"].startswith("3.")
     operation = document["paths"]["/api/v1/progress"]["get"]
-    assert {p["name"] for p in operation["parameters"]} == {"year", "district", "as_of"}
+    assert {p["name"] for p in operation["parameters"]} == {"year", "district", "as_of", "page",
+                                                             "per_page"}
     current = document["components"]["schemas"]["Current"]["properties"]
     assert sorted(current) == sorted(MILESTONES + ENDS)

@@ -64,6 +64,24 @@ def test_district_page_lists_its_enterprises_with_links_to_them_and_their_dossie
         assert f"enterprise={ent.id}" in html
 
 
+def test_district_page_shows_a_page_of_enterprises_with_the_unit_total_of_all(app, client, login_as):
+    login_as(Role.BOARD)
+    size = app.config["PAGE_SIZE"]
+    names = [f"Công ty Trang {n:03d}" for n in range(size + 3)]
+    for name in names:
+        admitted(date(2020, 3, 3), factories.enterprise("645", name=name))
+    first = client.get("/dashboards/district/645?year=2020").get_data(as_text=True)
+    assert names[size - 1] in first and names[size] not in first
+    assert "/dashboards/district/645?page=2&amp;year=2020" in first
+    assert f"thứ 1 đến {size} trong số {size + 3}" in first
+    second = client.get("/dashboards/district/645?year=2020&page=2").get_data(as_text=True)
+    assert names[size] in second and names[0] not in second
+    assert f"thứ {size + 1} đến {size + 3} trong số {size + 3}" in second
+    # the footer counts the whole unit on every page
+    for html in (first, second):
+        assert f'data-value="{size + 3}"' in html
+
+
 def test_a_district_user_sees_only_their_district_and_gets_404_for_another(client, login_as):
     login_as(Role.DISTRICT, unit=factories.unit("644"))
     admitted(date(2020, 3, 3), factories.enterprise("643", name="Công ty Khác Huyện"))
