@@ -4,6 +4,7 @@ dashboard query starts from (each function here is at most one query)."""
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, case, or_, select
@@ -50,9 +51,15 @@ def default_as_of(year: int) -> date:
 
 def territory_clause(plan: PlanInfo) -> ColumnElement[bool]:
     """The condition on ``Unit`` for the units a plan reports by."""
-    start, end = counting.year_bounds(plan.year)
+    return _territory(plan.unit_id, plan.year)
+
+
+@lru_cache(maxsize=64)
+def _territory(unit_id: int, year: int) -> ColumnElement[bool]:
+    """(built once per plan: an immutable expression used by every dashboard query)"""
+    start, end = counting.year_bounds(year)
     return and_(
-        Unit.parent_id == plan.unit_id,
+        Unit.parent_id == unit_id,
         or_(Unit.valid_from.is_(None), Unit.valid_from <= end),
         or_(Unit.valid_to.is_(None), Unit.valid_to >= start),
     )

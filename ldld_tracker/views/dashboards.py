@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_babel import get_locale
@@ -23,7 +24,7 @@ from ..dashboards import due as due_queries
 from ..dashboards import pace, queries
 from ..dashboards import timeline as timeline_queries
 from ..dashboards.period import BadPeriod, Period, choose
-from ..i18n import format_number, int_symbols
+from ..i18n import format_number, format_share, int_symbols
 from ..models import Role
 from ..workflow.rules import END_CODES, STAGE_CODES, rule_values, stage_label
 
@@ -44,15 +45,15 @@ _SENTINEL = 987654321
 
 
 @bp.app_template_global()
-def id_links(endpoint: str, key: str, **values: Any) -> Callable[[int], str] | None:
+def id_links(endpoint: str, key: str, **values: Any) -> Callable[[int | str], str] | None:
     """A link maker for many rows of one table (``link(42)`` is ``url_for(endpoint,
-    key=42, **values)``): the URL is built once, not once per row; None while the
-    endpoint's feature is not installed."""
+    key=42, **values)``; a unit's code works the same): the URL is built once, not once
+    per row; None while the endpoint's feature is not installed."""
     url = _endpoint_url(endpoint, **values, **{key: _SENTINEL})
     if url is None:
         return None
     head, tail = url.split(str(_SENTINEL), 1)
-    return lambda object_id: f"{head}{int(object_id)}{tail}"
+    return lambda value: f"{head}{quote(str(value), safe='')}{tail}"
 
 
 @bp.app_template_global()
@@ -82,6 +83,21 @@ def stage_number_cells(figures: Any) -> Markup:
     current = figures.current
     cells = [number_cell(current[code]) for code in STAGE_CODES]
     cells.append(number_cell(sum(current[code] for code in END_CODES)))
+    return Markup("".join(cells))
+
+
+@bp.app_template_global()
+def target_row_cells(figures: Any) -> Markup:
+    """The cells of a by-district row after its name, in one call (the whole country's
+    table has 900 rows): target, tracked, reported, expected by now, admitted, share of
+    the target, introduced, then the stages."""
+    cells = [number_cell(figures.target), number_cell(figures.admitted_tracked),
+             number_cell(figures.admitted_reported), number_cell(figures.expected),
+             number_cell(figures.admitted)]
+    share = format_share(figures.admitted / figures.target) if figures.target else "–"
+    cells.append(Markup('<td class="text-end">{}</td>').format(share))
+    cells.append(number_cell(figures.introduced))
+    cells.append(stage_number_cells(figures))
     return Markup("".join(cells))
 
 

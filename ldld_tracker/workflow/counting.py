@@ -7,6 +7,7 @@ database aggregates) and, for the stage, as the same rule on one loaded dossier.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from sqlalchemy import ColumnElement, and_, case, literal
 
@@ -35,6 +36,9 @@ def stage_of(dossier: Dossier, as_of: date | None = None) -> str:
     return NO_STAGE
 
 
+# The SQL expressions below are immutable and the same for every request on the same day:
+# each is built once (building them was a good part of a dashboard request's own time).
+@lru_cache(maxsize=128)
 def stage_expression(as_of: date) -> ColumnElement[str]:
     """``stage_of`` as SQL, for grouping dossiers by stage in the database."""
     whens: list[tuple[ColumnElement[bool], ColumnElement[str]]] = [
@@ -47,6 +51,7 @@ def stage_expression(as_of: date) -> ColumnElement[str]:
     return case(*whens, else_=literal(NO_STAGE))
 
 
+@lru_cache(maxsize=512)
 def reached_in_year(code: str, year: int, as_of: date | None = None) -> ColumnElement[bool]:
     """The dossier reached milestone ``code`` with a date in ``year`` (up to ``as_of``)."""
     start, end = year_bounds(year, as_of)
