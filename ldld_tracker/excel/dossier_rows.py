@@ -50,6 +50,7 @@ class DossierRows(RowHandler):
         self.in_scope: set[int] = set()
 
     def prepare(self, chunk: list[dict[str, object]]) -> None:
+        self._prepare_enterprises({str(v["tax_code"]) for v in chunk})
         citizen_ids = sorted({str(v["citizen_id"]) for v in chunk})
         if not citizen_ids:
             return
@@ -62,6 +63,17 @@ class DossierRows(RowHandler):
 
     def forget(self) -> None:
         self.people, self.in_scope = {}, set()
+
+    def _prepare_enterprises(self, tax_codes: set[str]) -> None:
+        """Look up, in one query, the chunk's tax codes not looked up before (each is
+        remembered for the whole import, found or not)."""
+        unknown = sorted(tax_codes - self.enterprises.keys())
+        if not unknown:
+            return
+        found = {e.tax_code: e for e in db.session.scalars(
+            access.enterprises(self.actor).where(Enterprise.tax_code.in_(unknown)))}
+        for tax_code in unknown:
+            self.enterprises[tax_code] = found.get(tax_code)
 
     def _enterprise(self, tax_code: str) -> Enterprise | None:
         if tax_code not in self.enterprises:
