@@ -20,14 +20,15 @@ of 12,000 rows took minutes (holding SQLite's write lock all along); chunks take
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import inspect
+from sqlalchemy import Column, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import InstanceState, Mapper
 
 from .. import access, audit
 from ..errors import OperationRefused
@@ -90,6 +91,9 @@ class RowHandler:
         self.batch = False
         # Rows seen so far, by the key that must not repeat (citizen ID, tax code).
         self.seen: dict[str, int] = {}
+        # Whether the ids new rows will get are known before they are written: the
+        # import holds SQLite's write lock (see ``_begin``).
+        self.ids_known = False
 
     def apply(self, values: dict[str, object]) -> str:
         raise NotImplementedError
@@ -143,6 +147,9 @@ class RowHandler:
                 for parsed in chunk:
                     self._apply(parsed, savepoint=False)
             written = [*db.session.new, *db.session.dirty]
+            if self.ids_known:
+                with db.session.no_autoflush:
+                    _give_ids(db.session.new)
             db.session.flush()
             audit.write_deferred()
             savepoint.commit()
@@ -196,6 +203,40 @@ class RowHandler:
         self.result.count(status)
 
 
+def _give_ids(new: Iterable[object]) -> None:
+    """Give the chunk's new objects the ids SQLite would give them as it inserts them (one
+    more than the table's largest, in the order the flush inserts them), so that the flush
+    sends each table's rows as one executemany: without the ids, SQLAlchemy inserts them
+    one ``INSERT … RETURNING`` at a time on SQLite (which does not promise the order of a
+    multi-row RETURNING). Only while the import holds the write lock (nobody else can
+    insert meanwhile); a table any of whose new objects already has an id is left alone."""
+    by_mapper: dict[Mapper, list[InstanceState]] = {}
+    for obj in new:
+        state = inspect(obj)
+        if _counted_id(state.mapper) is not None:
+            by_mapper.setdefault(state.mapper, []).append(state)
+    for mapper, states in by_mapper.items():
+        key, column = _counted_id(mapper)
+        if any(key in state.dict and state.dict[key] is not None for state in states):
+            continue
+        first = (db.session.scalar(select(func.max(column))) or 0) + 1
+        for number, state in enumerate(sorted(states, key=lambda s: s.insert_order), first):
+            setattr(state.obj(), key, number)
+
+
+@cache
+def _counted_id(mapper: Mapper) -> tuple[str, Column] | None:
+    """(attribute, column) of a mapper's id if SQLite numbers it (one integer primary key
+    column, in a table of its own), else None."""
+    columns = mapper.primary_key
+    if len(columns) != 1 or mapper.inherits is not None:
+        return None
+    column = columns[0]
+    if column.table.autoincrement_column is not column:
+        return None
+    return mapper.get_property_by_column(column).key, column
+
+
 def _let_go(written: list[object]) -> None:
     """Expire what a chunk wrote, now in the database: a person and their dossier (a
     dossier and its introducers) refer to each other, so, kept loaded, they would wait
@@ -214,13 +255,18 @@ def _two_way_relations(model: type) -> list[str]:
     return [r.key for r in inspect(model).relationships if r.back_populates or r.backref]
 
 
-def _begin() -> None:
+def _begin() -> bool:
     """Start the transaction explicitly on SQLite: pysqlite opens one only before a data
     change, so a first SAVEPOINT would open it itself and its RELEASE would commit the
-    row at once, breaking all-or-nothing."""
+    row at once, breaking all-or-nothing. It takes the write lock at once (``IMMEDIATE``),
+    which the first chunk's flush would take a moment later anyway: a transaction that
+    only read could not take it afterwards if another write came in between. Returns
+    whether the import now holds the write lock."""
     connection = db.session.connection()
     if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        return True
+    return False
 
 
 @contextmanager
@@ -289,8 +335,9 @@ def run_import(kind: str, path: Path | str, actor: User, *, apply: bool = False,
                 sheet=table.sheet)) for c in table.missing]
             if not result.ok:
                 return result
-            _begin()
+            ids_known = _begin()
             handler = _handler_class(kind)(actor, table, result)
+            handler.ids_known = ids_known
             with _young_collections_only():
                 for rows in _chunks(reader.rows(), CHUNK):
                     handler.handle_chunk(rows)

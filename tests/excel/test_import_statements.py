@@ -1,0 +1,59 @@
+"""A chunk of rows costs the same few SQL statements however many rows it holds: the
+lookups are made once per chunk, and each table's new rows are written together."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from sqlalchemy import event
+
+from ldld_tracker.excel import importer
+from ldld_tracker.excel.importer import run_import
+from ldld_tracker.extensions import db
+from ldld_tracker.models import Role
+
+from .. import factories
+from .helpers import INTRODUCED, PATH_HEADERS, PERSON_HEADERS, person_row, write
+
+# The summaries' upserts (ldld_tracker.tally) send one row per summary key a chunk touches,
+# in statements of up to 2,000 rows: how many depends on the dates, not on this import.
+SUMMARY_TABLES = {"unit_tally", "unit_members"}
+_TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE)\s+\"?(\w+)", re.IGNORECASE)
+
+
+def _preview_statements(tmp_path, rows: int) -> Counter:
+    """The statements of a preview of ``rows`` new members, each of an enterprise of its
+    own (a lookup per row or per enterprise would show), by verb and first table named."""
+    officer = factories.user(Role.DISTRICT, unit_obj=factories.unit("643"))
+    tax_codes = [factories.enterprise("643").tax_code for _ in range(rows)]
+    db.session.commit()
+    path = write(tmp_path / f"new-{rows}.xlsx", [PERSON_HEADERS + PATH_HEADERS, *[
+        person_row(f"002{n:09d}", tax_codes[n], name=f"Lê Văn Đếm {n}") + INTRODUCED
+        for n in range(rows)]])
+    seen: Counter = Counter()
+
+    def count(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:  # noqa: ANN001
+        table = _TABLE.search(statement)
+        name = table.group(1).lower() if table else ""
+        if name not in SUMMARY_TABLES:
+            seen[(statement.split(None, 1)[0].upper(), name)] += 1
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        result = run_import("dossiers", path, officer)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert result.ok and result.new == rows
+    return seen
+
+
+def test_the_statements_of_a_chunk_do_not_grow_with_its_rows(app, tmp_path):
+    assert importer.CHUNK >= 150
+    few = _preview_statements(tmp_path, 5)
+    many = _preview_statements(tmp_path, 150)
+    assert many == few
+    # One lookup of the chunk's enterprises, one insert of each table's new rows.
+    assert few[("SELECT", "enterprise")] == 1
+    assert few[("INSERT", "person")] == few[("INSERT", "dossier")] == 1
+    assert few[("INSERT", "audit_entry")] == 1
