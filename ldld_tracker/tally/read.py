@@ -10,6 +10,7 @@ scope them and add up ``n``.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import Subquery, literal, select, union_all
 
@@ -20,9 +21,11 @@ from .periods import ALL, MONTH, YEAR, signed_pieces
 Range = tuple[str, date | None, date, str]  # kind, first day (None: from the start), last, coarsest
 
 
+@lru_cache(maxsize=128)
 def rows(*ranges: Range, codes: tuple[str, ...] | None = None) -> Subquery:
     """The rows (unit_id, kind, code, starts_on, n) of ``ranges`` whose ``n`` add up to each
-    day's once (only ``codes``, when given)."""
+    day's once (only ``codes``, when given). An immutable statement, the same for every
+    request of the day: built once."""
     t = UnitTally
     branches = []
     for kind, first, last, coarsest in ranges:

@@ -8,7 +8,7 @@ A unit outside the user's scope answers 404.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote
 
@@ -56,34 +56,55 @@ def id_links(endpoint: str, key: str, **values: Any) -> Callable[[int | str], st
     return lambda value: f"{head}{quote(str(value), safe='')}{tail}"
 
 
+def _number_symbols() -> tuple[str, str]:
+    """The page's thousands separator and minus sign, looked up once per request."""
+    symbols = g.get("_number_symbols")
+    if symbols is None:
+        symbols = g._number_symbols = int_symbols(str(get_locale()))
+    return symbols
+
+
+def _int_cells(values: Iterable[int | None], symbols: tuple[str, str]) -> str:
+    """Right-aligned cells of whole numbers (or "–"), each with its raw value for the
+    charts: digits, the locale's separator and minus sign, nothing to escape."""
+    group, minus = symbols
+    cells = []
+    for value in values:
+        if value is None:
+            cells.append('<td class="text-end">–</td>')
+        else:
+            text = f"{abs(value):,}".replace(",", group)
+            cells.append(f'<td class="text-end" data-value="{value}">'
+                         f'{minus + text if value < 0 else text}</td>')
+    return "".join(cells)
+
+
 @bp.app_template_global()
 def number_cell(value: int | float | None, class_: str = "text-end") -> Markup:
     """A table cell with a number and its raw value for the charts (``data-value``). A
-    function rather than a Jinja macro: the district table calls it for every figure of
-    hundreds of enterprises."""
-    css = "text-end" if class_ == "text-end" else escape(class_)
+    function rather than a Jinja macro: the tables call it for every figure of hundreds of
+    rows."""
+    if class_ == "text-end" and (value is None or type(value) is int):
+        return Markup(_int_cells((value,), _number_symbols()))
+    css = escape(class_)
     if value is None:
         return Markup(f'<td class="{css}">–</td>')
     if type(value) is int:
-        # The page's locale looked up once per request, not once per cell.
-        symbols = g.get("_number_symbols")
-        if symbols is None:
-            symbols = g._number_symbols = int_symbols(str(get_locale()))
-        text = f"{abs(value):,}".replace(",", symbols[0])
-        text = symbols[1] + text if value < 0 else text
-        # (digits and the locale's separator and minus sign: nothing to escape)
-        return Markup(f'<td class="{css}" data-value="{value}">{text}</td>')
+        return Markup(_int_cells((value,), _number_symbols()).replace('"text-end"', f'"{css}"', 1))
     return Markup(f'<td class="{css}" data-value="{escape(value)}">{escape(format_number(value))}</td>')
+
+
+def _stage_cells(figures: Any, symbols: tuple[str, str]) -> str:
+    current = figures.current
+    return _int_cells([*(current[code] for code in STAGE_CODES),
+                       sum(current[code] for code in END_CODES)], symbols)
 
 
 @bp.app_template_global()
 def stage_number_cells(figures: Any) -> Markup:
     """One row's stage cells (dossiers at each stage, then those who left the path) in one
     call: the district table has one row per enterprise, hundreds of them."""
-    current = figures.current
-    cells = [number_cell(current[code]) for code in STAGE_CODES]
-    cells.append(number_cell(sum(current[code] for code in END_CODES)))
-    return Markup("".join(cells))
+    return Markup(_stage_cells(figures, _number_symbols()))
 
 
 @bp.app_template_global()
@@ -91,14 +112,14 @@ def target_row_cells(figures: Any) -> Markup:
     """The cells of a by-district row after its name, in one call (the whole country's
     table has 900 rows): target, tracked, reported, expected by now, admitted, share of
     the target, introduced, then the stages."""
-    cells = [number_cell(figures.target), number_cell(figures.admitted_tracked),
-             number_cell(figures.admitted_reported), number_cell(figures.expected),
-             number_cell(figures.admitted)]
-    share = format_share(figures.admitted / figures.target) if figures.target else "–"
-    cells.append(Markup('<td class="text-end">{}</td>').format(share))
-    cells.append(number_cell(figures.introduced))
-    cells.append(stage_number_cells(figures))
-    return Markup("".join(cells))
+    symbols = _number_symbols()
+    share = escape(format_share(figures.admitted / figures.target)) if figures.target else "–"
+    return Markup("".join((
+        _int_cells((figures.target, figures.admitted_tracked, figures.admitted_reported,
+                    figures.expected, figures.admitted), symbols),
+        f'<td class="text-end">{share}</td>',
+        _int_cells((figures.introduced,), symbols),
+        _stage_cells(figures, symbols))))
 
 
 @bp.context_processor
