@@ -23,8 +23,8 @@ DATES = ("identified_on", "trained_on", "applied_on", "verified_on", "introduced
          "cell_resolved_on", "committee_resolved_on", "admitted_on", "sworn_in_on", "official_on")
 STAGES = ("identified", "trained", "applied", "verified", "introduced", "cell_resolved",
           "committee_resolved", "admitted", "sworn_in", "official")
-WINDOW_DAYS, LIST_LIMIT, GAP_LIMIT = 365, 200, 300
-PAGE_SIZE = 50  # enterprises per page of one unit (the page's and the API's default)
+WINDOW_DAYS, LIST_LIMIT = 365, 200
+PAGE_SIZE = 50  # enterprises per page (a unit's; the coverage gaps): the pages' and the API's default
 
 STAGE = ("CASE WHEN d.end_kind IS NOT NULL AND d.ended_on <= :as_of THEN d.end_kind "
          + " ".join(f"WHEN d.{c} <= :as_of THEN '{s}'"
@@ -131,7 +131,7 @@ def figure_sets(dialect: Dialect, unit: int | None, key: str) -> dict[str, str]:
         "ELSE 0 END), sum(1 - party) FROM per GROUP BY uid, code, uname ORDER BY code")
     sets["coverage list"] = (
         per_enterprise + "SELECT per.*, count(*) OVER () FROM per WHERE identified = 0 OR "
-        f"party = 0 ORDER BY code, sort_name LIMIT {GAP_LIMIT}")
+        f"party = 0 ORDER BY code, sort_name, id LIMIT {PAGE_SIZE}")
     sets["medians"] = _medians(dialect, where)
     sets.update(_summary_sets(dialect, unit))
     return sets

@@ -15,7 +15,7 @@ from ..workflow import counting
 from .figures import Progress
 from .scope import dossiers_base, flag, territory_clause
 
-LIST_LIMIT = 300
+PAGE_SIZE = 300  # gaps per page unless the caller says otherwise
 
 
 @dataclass
@@ -43,9 +43,8 @@ class Gap:
 @dataclass
 class Coverage:
     units: list[UnitCoverage]
-    gaps: list[Gap] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)  # one page of them
     gaps_total: int = 0
-    limit: int = LIST_LIMIT
 
     @property
     def total(self) -> UnitCoverage:
@@ -91,9 +90,10 @@ def _per_enterprise(user, progress: Progress, as_of: date):
     return stmt.subquery()
 
 
-def coverage(user, progress: Progress) -> Coverage:
-    """Counts per unit and the list of enterprises with a gap (at most ``LIST_LIMIT``).
-    Two queries."""
+def coverage(user, progress: Progress, page: int = 1, size: int = PAGE_SIZE) -> Coverage:
+    """Counts per unit and the ``page``-th ``size`` enterprises with a gap (in unit and
+    name order) with how many there are in all. Two queries (three for a page past the
+    end)."""
     per = _per_enterprise(user, progress, progress.as_of)
     nobody = per.c.identified == 0
     no_org = per.c.party_org == 0
@@ -103,11 +103,12 @@ def coverage(user, progress: Progress) -> Coverage:
     ).group_by(per.c.unit_id, per.c.unit_code, per.c.unit_name).order_by(per.c.unit_code)
     units = [UnitCoverage(r[0], r[1], r[2], int(r[3]), int(r[4] or 0), int(r[5] or 0))
              for r in db.session.execute(summary)]
+    has_gap = or_(nobody, no_org)
     listing = (
         select(per, func.count().over().label("total"))
-        .where(or_(nobody, no_org))
-        .order_by(per.c.unit_code, per.c.sort_name)
-        .limit(LIST_LIMIT)
+        .where(has_gap)
+        .order_by(per.c.unit_code, per.c.sort_name, per.c.enterprise_id)
+        .limit(size).offset((page - 1) * size)
     )
     result = Coverage(units)
     for row in db.session.execute(listing):
@@ -115,4 +116,6 @@ def coverage(user, progress: Progress) -> Coverage:
         result.gaps.append(Gap(row.enterprise_id, row.tax_code, row.name, row.unit_id,
                                row.unit_name, row.workforce, row.identified == 0,
                                row.party_org == 0))
+    if not result.gaps and page > 1:
+        result.gaps_total = db.session.scalar(select(func.count()).select_from(per).where(has_gap))
     return result

@@ -221,9 +221,16 @@ def breakdowns():
 @bp.route("/coverage")
 @access.roles_required(*VIEWERS)
 def coverage():
-    """Enterprises with a union where nobody was identified, or without a party organisation."""
-    return _page("dashboards/coverage.html", lambda progress: {
-        "result": coverage_queries.coverage(current_user, progress)}, figures=False)
+    """Enterprises with a union where nobody was identified, or without a party
+    organisation: the counts per unit and a page of the enterprises."""
+    number, size = listing.page_number(), current_app.config["PAGE_SIZE"]
+
+    def build(progress: queries.Progress) -> dict[str, Any]:
+        result = coverage_queries.coverage(current_user, progress, number, size)
+        return {"result": result, "page": listing.KnownPage(
+            page=number, per_page=size, items=result.gaps, total=result.gaps_total)}
+
+    return _page("dashboards/coverage.html", build, figures=False)
 
 
 @bp.route("/due")

@@ -134,6 +134,24 @@ def test_due_page_lists_an_overdue_ceremony_and_a_certificate_about_to_expire(cl
     assert "Y Bih Niê" in html and "H&#39;Hen Mlô" in html
 
 
+def test_coverage_lists_the_enterprises_to_follow_up_a_page_at_a_time(app, client, login_as):
+    login_as(Role.BOARD)
+    size = app.config["PAGE_SIZE"]
+    names = [f"Công ty Cần Theo Dõi {n:03d}" for n in range(size + 2)]
+    for name in names:
+        factories.enterprise("647", name=name)
+    first = client.get("/dashboards/coverage?unit=647&year=2020").get_data(as_text=True)
+    assert names[size - 1] in first and names[size] not in first
+    assert f"thứ 1 đến {size} trong số {size + 2}" in first
+    assert "page=2" in first
+    second = client.get("/dashboards/coverage?unit=647&year=2020&page=2").get_data(as_text=True)
+    assert names[size] in second and names[size + 1] in second and names[0] not in second
+    past = client.get("/dashboards/coverage?unit=647&year=2020&page=9")
+    assert past.status_code == 200 and names[0] not in past.get_data(as_text=True)
+    # the counts per unit cover every enterprise, whatever the page
+    assert f'data-value="{size + 2}"' in second
+
+
 def test_coverage_lists_an_enterprise_where_nobody_was_identified(client, login_as):
     login_as(Role.BOARD)
     factories.enterprise("647", name="Công ty Chưa Phát Hiện")
