@@ -115,8 +115,10 @@ def figure_sets(dialect: Dialect, unit: int | None, key: str) -> dict[str, str]:
                         "LEFT JOIN enterprise_target t ON t.enterprise_id = e.id AND t.plan_id = "
                         f":plan WHERE e.unit_id = :unit ORDER BY e.sort_name, e.id LIMIT {PAGE_SIZE}"),
     }
+    materialized = "MATERIALIZED " if dialect.name == "postgresql" else ""  # as the application
     per_enterprise = (
-        "WITH per AS (SELECT e.id, e.tax_code, e.name, e.sort_name, e.workforce, u.id AS uid, "
+        f"WITH per AS {materialized}(SELECT e.id, e.tax_code, e.name, e.sort_name, e.workforce, "
+        "u.id AS uid, "
         "u.code, u.name AS uname, CASE WHEN e.has_party_org AND (e.party_org_since IS NULL OR "
         "e.party_org_since <= :as_of) THEN 1 ELSE 0 END AS party, COALESCE(i.n, 0) AS identified "
         "FROM enterprise e JOIN unit u ON u.id = e.unit_id LEFT JOIN (SELECT p.enterprise_id AS "

@@ -87,7 +87,10 @@ def _per_enterprise(user, progress: Progress, as_of: date):
     )
     if unit_id is not None:
         stmt = stmt.where(Unit.id == unit_id)
-    return stmt.subquery()
+    # Computed whole before it is filtered, sorted and cut (PostgreSQL): the planner cannot
+    # estimate how many enterprises have a gap, and for the country's 90,000 it guessed
+    # 900 and walked the units in code order against every enterprise, for 15 s instead of 1.
+    return stmt.cte("per_enterprise").prefix_with("MATERIALIZED", dialect="postgresql")
 
 
 def coverage(user, progress: Progress, page: int = 1, size: int = PAGE_SIZE) -> Coverage:
