@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
-from babel import numbers
+from babel import Locale, numbers
 from flask import Flask, current_app, has_app_context, has_request_context, request, session
 from flask_babel import format_decimal, get_locale, get_translations, lazy_ngettext
 from flask_babel import lazy_gettext as _l
@@ -53,13 +53,14 @@ def format_number(value: float | int | None, digits: int = 0) -> str:
     return format_decimal(value, format=pattern)  # in the request's locale
 
 
-def format_share(value: float | None, digits: int = 1) -> str:
-    """A ratio as a percentage: 0.125 is 12,5% in Vietnamese and 12.5% in English."""
+def format_share(value: float | None, digits: int = 1, locale: Locale | None = None) -> str:
+    """A ratio as a percentage: 0.125 is 12,5% in Vietnamese and 12.5% in English (in
+    ``locale``, default the request's)."""
     if value is None:
         return ""
     # What flask_babel's format_percent does, without parsing the pattern again for every
     # cell (the country's by-district table has 900 shares).
-    return _share_pattern(digits).apply(value, get_locale())
+    return _share_pattern(digits).apply(value, locale or get_locale())
 
 
 @cache

@@ -56,11 +56,19 @@ def id_links(endpoint: str, key: str, **values: Any) -> Callable[[int | str], st
     return lambda value: f"{head}{quote(str(value), safe='')}{tail}"
 
 
+def _request_locale() -> Any:
+    """The page's locale, looked up once per request (not once per cell)."""
+    locale = g.get("_locale")
+    if locale is None:
+        locale = g._locale = get_locale()
+    return locale
+
+
 def _number_symbols() -> tuple[str, str]:
     """The page's thousands separator and minus sign, looked up once per request."""
     symbols = g.get("_number_symbols")
     if symbols is None:
-        symbols = g._number_symbols = int_symbols(str(get_locale()))
+        symbols = g._number_symbols = int_symbols(str(_request_locale()))
     return symbols
 
 
@@ -113,7 +121,8 @@ def target_row_cells(figures: Any) -> Markup:
     table has 900 rows): target, tracked, reported, expected by now, admitted, share of
     the target, introduced, then the stages."""
     symbols = _number_symbols()
-    share = escape(format_share(figures.admitted / figures.target)) if figures.target else "–"
+    share = escape(format_share(figures.admitted / figures.target, locale=_request_locale())) \
+        if figures.target else "–"
     return Markup("".join((
         _int_cells((figures.target, figures.admitted_tracked, figures.admitted_reported,
                     figures.expected, figures.admitted), symbols),
