@@ -71,8 +71,10 @@ def _members(user: User, plan: PlanInfo, key: ColumnElement, unit_id: int | None
     per_enterprise = select(Person.enterprise_id.label("enterprise_id"),
                             func.count().label("people")).group_by(Person.enterprise_id)
     if enterprise_ids is not None:
+        # (alone: with the unit's enterprises as well, SQLite counted all of them first;
+        # the scope is still applied below)
         per_enterprise = per_enterprise.where(Person.enterprise_id.in_(enterprise_ids))
-    if unit_id is not None or user.role not in access.READ_ALL:
+    elif unit_id is not None or user.role not in access.READ_ALL:
         in_scope = select(Enterprise.id).where(access.enterprise_clause(user))
         if unit_id is not None:
             in_scope = in_scope.where(Enterprise.unit_id == unit_id)
