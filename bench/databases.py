@@ -105,29 +105,33 @@ def _earlier_copy(pattern: str) -> Path | None:
     return next((found[rev] for rev in ancestors if rev in found), None)
 
 
-def _upgrade(url: str, record: Path, log: Log) -> None:
-    """Bring a data set taken over from an earlier schema up to date; noted in its record."""
+@contextmanager
+def _migrated(url: str) -> Iterator[None]:
+    """The application's context on ``url``, its schema brought to the head by the
+    migrations; at the end, statistics refreshed and the connections closed."""
     from flask_migrate import upgrade
 
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    app = bench_app(url)
-    started = time.perf_counter()
-    with app.app_context():
+    with bench_app(url).app_context():
         upgrade()
-        _analyze()
+        yield
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql"
+                                    else "ANALYZE"))
         db.session.remove()
         db.engine.dispose()
+
+
+def _upgrade(url: str, record: Path, log: Log) -> None:
+    """Bring a data set taken over from an earlier schema up to date; noted in its record."""
+    started = time.perf_counter()
+    with _migrated(url):
+        pass
     info = json.loads(record.read_text())
     info.setdefault("upgrades", []).append({"to": schema_head(),
                                             "seconds": round(time.perf_counter() - started, 1)})
     record.write_text(json.dumps(info))
     log(f"  brought up to schema {schema_head()} in {info['upgrades'][-1]['seconds']} s")
-
-
-def _analyze() -> None:
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql"
-                                else "ANALYZE"))
 
 
 def bench_app(url: str) -> Flask:
@@ -138,13 +142,8 @@ def bench_app(url: str) -> Flask:
 
 def _build(url: str, data: DataSet, log: Log) -> dict:
     """Schema by the migrations, the scale data, two users; statistics refreshed."""
-    from flask_migrate import upgrade
-
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    app = bench_app(url)
     started = time.perf_counter()
-    with app.app_context():
-        upgrade()
+    with _migrated(url):
 
         def report(done: int, groups: int) -> None:
             log(f"    province group {done}/{groups} ({time.perf_counter() - started:.0f} s)")
@@ -158,9 +157,6 @@ def _build(url: str, data: DataSet, log: Log) -> dict:
             db.session.add(user)
         db.session.commit()
         seeded = time.perf_counter() - started
-        _analyze()
-        db.session.remove()
-        db.engine.dispose()
     return {"counts": counts, "seed_seconds": round(seeded, 1),
             "total_seconds": round(time.perf_counter() - started, 1)}
 
