@@ -24,7 +24,7 @@ DATES = ("identified_on", "trained_on", "applied_on", "verified_on", "introduced
 STAGES = ("identified", "trained", "applied", "verified", "introduced", "cell_resolved",
           "committee_resolved", "admitted", "sworn_in", "official")
 WINDOW_DAYS, LIST_LIMIT = 365, 200
-PAGE_SIZE = 50  # enterprises per page (a unit's; the coverage gaps): the pages' and the API's default
+PAGE_SIZE = 50  # enterprises per page (a unit's; the coverage gaps), as in bench_app and the API
 
 STAGE = ("CASE WHEN d.end_kind IS NOT NULL AND d.ended_on <= :as_of THEN d.end_kind "
          + " ".join(f"WHEN d.{c} <= :as_of THEN '{s}'"
