@@ -21,14 +21,13 @@ from ..models import (
     Person,
     RoleCategory,
     Sex,
-    Unit,
 )
 from ..tally import read as tally
 from ..tally.events import BROKEN_DOWN, NO_ZONE, TRAIT
 from ..workflow import counting
 from ..workflow.rules import rule_values
 from .figures import Progress
-from .scope import flag, people_base, territory_clause
+from .scope import by_unit, flag, people_base
 
 ROLE_LABELS = {
     RoleCategory.WORKER: _l("Workers"),
@@ -141,14 +140,9 @@ def _from_tally(user, progress: Progress, young: int) -> tuple[int, int, Totals]
     query for the traits of the year's admissions and introductions, one for zone names."""
     start, end = counting.year_bounds(progress.plan.year, progress.as_of)
     rows = tally.rows(tally.traits_between(start, end), tally.reached_between(start, end))
-    stmt = (
-        select(rows.c.kind, rows.c.code, func.sum(rows.c.n))
-        .join(Unit, Unit.id == rows.c.unit_id)
-        .where(access.unit_clause(user), territory_clause(progress.plan))
-        .group_by(rows.c.kind, rows.c.code)
-    )
-    if progress.unit is not None:
-        stmt = stmt.where(Unit.id == progress.unit.unit_id)
+    stmt = by_unit(select(rows.c.kind, rows.c.code, func.sum(rows.c.n)), rows.c.unit_id, user,
+                   progress.plan, progress.unit.unit_id if progress.unit else None,
+                   ).group_by(rows.c.kind, rows.c.code)
     totals = _new_totals()
     reached = dict.fromkeys(BROKEN_DOWN, 0)
     zones: dict[object, list[int]] = defaultdict(lambda: [0, 0])

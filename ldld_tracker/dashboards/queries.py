@@ -44,6 +44,7 @@ from .figures import (
 from .scope import (
     PlanNotFound,
     UnitNotFound,
+    by_unit,
     default_as_of,
     dossiers_base,
     find_unit,
@@ -134,19 +135,13 @@ def _tracked_units(user: User, plan: PlanInfo, as_of: date,
     read from the per-unit summaries (kept with every change) in two queries whose cost
     follows the number of units, not of dossiers and members."""
     result: dict[int, Figures] = {}
-    scope = (access.unit_clause(user), territory_clause(plan),
-             *((Unit.id == unit_id,) if unit_id is not None else ()))
-    members = select(UnitMembers.unit_id, UnitMembers.people).join(
-        Unit, Unit.id == UnitMembers.unit_id).where(*scope)
+    members = by_unit(select(UnitMembers.unit_id, UnitMembers.people), UnitMembers.unit_id,
+                      user, plan, unit_id)
     for unit, people in db.session.execute(members):
         result.setdefault(unit, Figures()).people = int(people)
     rows, columns = _unit_counts(as_of, *counting.year_bounds(plan.year, as_of))
-    stmt = (
-        select(rows.c.unit_id, *[column for _f, _c, column in columns])
-        .join(Unit, Unit.id == rows.c.unit_id)
-        .where(*scope)
-        .group_by(rows.c.unit_id)
-    )
+    stmt = by_unit(select(rows.c.unit_id, *[column for _f, _c, column in columns]),
+                   rows.c.unit_id, user, plan, unit_id).group_by(rows.c.unit_id)
     # (executed as plain SQL rows, without the ORM's row handling)
     for unit, *counts in db.session.connection().execute(stmt).all():
         figures = result.get(unit)

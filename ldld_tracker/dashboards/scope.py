@@ -65,6 +65,15 @@ def _territory(unit_id: int, year: int) -> ColumnElement[bool]:
     )
 
 
+def by_unit(stmt: Select, unit_column: ColumnElement[int], user: User, plan: PlanInfo,
+            unit_id: int | None = None) -> Select:
+    """``stmt`` over per-unit rows (the summaries) joined to their unit and kept to the
+    units ``user`` sees in the plan's territory (only ``unit_id`` when given)."""
+    stmt = stmt.join(Unit, Unit.id == unit_column).where(access.unit_clause(user),
+                                                          territory_clause(plan))
+    return stmt if unit_id is None else stmt.where(Unit.id == unit_id)
+
+
 def people_base(user: User, plan: PlanInfo, unit_id: int | None = None) -> Select:
     """``select()`` from Person joined to its enterprise and unit, in the user's scope and
     the plan's territory (one unit when ``unit_id`` is given). Callers add columns."""

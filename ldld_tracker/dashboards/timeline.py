@@ -8,12 +8,12 @@ from sqlalchemy import case, extract, func, or_, select
 
 from .. import access
 from ..extensions import db
-from ..models import Dossier, ReportedTotal, Unit
+from ..models import Dossier, ReportedTotal
 from ..tally import read as tally
 from ..workflow import counting
 from . import pace
 from .figures import Progress
-from .scope import dossiers_base, reported_base, territory_clause
+from .scope import by_unit, dossiers_base, reported_base
 
 
 @dataclass
@@ -37,14 +37,8 @@ def _from_tally(user, progress: Progress, unit_id: int | None) -> list[tuple[str
     start, end = counting.year_bounds(progress.plan.year, progress.as_of)
     rows = tally.rows(tally.reached_between(start, end, per_month=True), codes=("admitted", "introduced"))
     month = extract("month", rows.c.starts_on)
-    stmt = (
-        select(rows.c.code, month, func.sum(rows.c.n))
-        .join(Unit, Unit.id == rows.c.unit_id)
-        .where(access.unit_clause(user), territory_clause(progress.plan))
-        .group_by(rows.c.code, month)
-    )
-    if unit_id is not None:
-        stmt = stmt.where(Unit.id == unit_id)
+    stmt = by_unit(select(rows.c.code, month, func.sum(rows.c.n)), rows.c.unit_id, user,
+                   progress.plan, unit_id).group_by(rows.c.code, month)
     return [tuple(row) for row in db.session.execute(stmt)]
 
 
