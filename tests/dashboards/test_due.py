@@ -1,0 +1,188 @@
+"""The due and stuck lists and the medians, held against a plain Python reading of the
+same dossiers: who is on each list, each list's total and order, the days waited, and the
+median time at each stage per unit (the rules of ``workflow.rules``, written out again
+here without SQL)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from statistics import median
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from ldld_tracker.dashboards import due, durations, queries
+from ldld_tracker.demo.scale import ScaleSpec, seed_scale
+from ldld_tracker.extensions import db
+from ldld_tracker.models import Dossier, Enterprise, Person, Role, Unit
+from ldld_tracker.workflow.calendar import add_months, add_working_days
+from ldld_tracker.workflow.counting import stage_of
+from ldld_tracker.workflow.rules import MILESTONE_BY_CODE, MILESTONES, rule_values
+
+from .. import factories
+
+DATES = tuple(m.date_field for m in MILESTONES)
+AS_OF = (date(2020, 6, 30), date(2020, 12, 15), date(2021, 9, 1))
+
+
+@pytest.fixture
+def seeded(app):
+    app.config["FIXED_TODAY"] = "2022-01-10"
+    seed_scale(ScaleSpec(enterprises=30, members=900, dossiers=260, first_year=2020,
+                         last_year=2021, seed=11))
+    db.session.commit()
+    return factories.user(Role.BOARD)
+
+
+def _records() -> list[SimpleNamespace]:
+    rows = db.session.execute(
+        select(Dossier, Person.full_name, Person.sort_name.label("person_sort"),
+               Enterprise.sort_name.label("enterprise_sort"), Unit.code, Unit.name.label("unit"))
+        .join(Person, Person.id == Dossier.person_id)
+        .join(Enterprise, Enterprise.id == Person.enterprise_id)
+        .join(Unit, Unit.id == Enterprise.unit_id))
+    return [SimpleNamespace(dossier=row.Dossier, name=row.full_name, unit=row.unit,
+                            order=(row.code, row.enterprise_sort, row.person_sort, row.Dossier.id))
+            for row in rows]
+
+
+def _as_of(dossier: Dossier, as_of: date) -> SimpleNamespace:
+    dates = {name: (d if (d := getattr(dossier, name)) and d <= as_of else None) for name in DATES}
+    ended = dossier.end_kind is not None and dossier.ended_on <= as_of
+    return SimpleNamespace(**dates, end_kind=dossier.end_kind if ended else None,
+                           ended_on=dossier.ended_on if ended else None)
+
+
+def _deadline_list(snap: SimpleNamespace, as_of: date) -> str | None:
+    rules = rule_values()
+    if snap.admitted_on and not snap.sworn_in_on:
+        return "ceremony"
+    soon = as_of + timedelta(days=due.SOON_DAYS)
+    if snap.sworn_in_on and add_months(snap.sworn_in_on, rules.probation_months) <= soon:
+        return "recognition"
+    if (snap.trained_on and not snap.cell_resolved_on
+            and add_months(snap.trained_on, rules.certificate_valid_months)
+            <= as_of + timedelta(days=rules.certificate_warning_days)):
+        return "certificate"
+    if (snap.cell_resolved_on and not snap.admitted_on
+            and add_working_days(snap.cell_resolved_on, rules.admission_working_days) < as_of):
+        return "decision"
+    return None
+
+
+def _medians(records, as_of: date) -> tuple[dict[str, dict[str, float]], dict[str, int]]:
+    since = as_of - timedelta(days=durations.WINDOW_DAYS)
+    waits: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for record in records:
+        snap = _as_of(record.dossier, as_of)
+        for index, code in enumerate(durations.WAITING_STAGES):
+            start = getattr(snap, DATES[index])
+            following = next((d for name in DATES[index + 1:] if (d := getattr(snap, name))), None)
+            if start and following and following > since and following >= start:
+                for unit in (record.unit, ""):
+                    waits[unit][code].append((following - start).days)
+    medians = {unit: {code: median(days) for code, days in stages.items()}
+               for unit, stages in waits.items()}
+    return medians, {code: len(days) for code, days in waits[""].items()}
+
+
+def _expected(records, as_of: date) -> dict[str, list[tuple]]:
+    """list key -> (order, dossier id, stage, since or None, days waited) of every entry."""
+    medians, samples = _medians(records, as_of)
+    lists: dict[str, list[tuple]] = defaultdict(list)
+    for record in records:
+        snap = _as_of(record.dossier, as_of)
+        if snap.end_kind is not None or snap.official_on is not None:
+            continue
+        stage = stage_of(snap, as_of)
+        key = _deadline_list(snap, as_of)
+        if key is not None:
+            lists[key].append((record.order, record.dossier.id, stage))
+        usual = medians.get("", {}).get(stage)
+        if usual is not None and samples[stage] >= due.MIN_SAMPLES:
+            since = getattr(snap, MILESTONE_BY_CODE[stage].date_field)
+            waited = (as_of - since).days
+            if waited > int(max(due.STUCK_FACTOR * usual, due.MIN_STUCK_DAYS)):
+                lists["stuck"].append((record.order, record.dossier.id, stage, waited))
+    return {key: sorted(entries) for key, entries in lists.items()}
+
+
+@pytest.mark.parametrize("as_of", AS_OF)
+def test_every_list_holds_exactly_the_dossiers_its_rule_names_in_order(seeded, as_of):
+    records = _records()
+    expected = _expected(records, as_of)
+    progress = queries.progress_frame(seeded, as_of.year, as_of)
+    result = due.due_and_stuck(seeded, progress, limit=10_000)
+    assert set(result.lists) == {*due.DEADLINE_LISTS, "stuck"}
+    assert sum(len(entries) for entries in expected.values()) > 20  # the data exercises the lists
+    for key, items in result.lists.items():
+        wanted = expected.get(key, [])
+        assert items.total == len(wanted), key
+        assert [i.dossier_id for i in items.items] == [entry[1] for entry in wanted], key
+        assert [i.stage for i in items.items] == [entry[2] for entry in wanted], key
+        if key == "stuck":
+            assert [i.days for i in items.items] == [entry[3] for entry in wanted]
+            assert all(i.overdue and i.since == as_of - timedelta(days=i.days) for i in items.items)
+
+
+@pytest.mark.parametrize("as_of", AS_OF)
+def test_a_limited_list_shows_its_first_entries_and_still_counts_them_all(seeded, as_of):
+    expected = _expected(_records(), as_of)
+    progress = queries.progress_frame(seeded, as_of.year, as_of)
+    result = due.due_and_stuck(seeded, progress, limit=3)
+    for key, items in result.lists.items():
+        wanted = expected.get(key, [])
+        assert items.total == len(wanted), key
+        assert [i.dossier_id for i in items.items] == [entry[1] for entry in wanted[:3]], key
+
+
+@pytest.mark.parametrize("as_of", AS_OF)
+def test_medians_per_unit_and_for_all_units_follow_the_year_of_moves(seeded, as_of):
+    expected, samples = _medians(_records(), as_of)
+    progress = queries.progress_frame(seeded, as_of.year, as_of)
+    result = due.due_and_stuck(seeded, progress, limit=1)
+    assert result.medians == expected
+    assert result.samples == samples
+    assert len(expected) > 2
+
+
+def test_a_district_officer_sees_the_lists_and_medians_of_the_district_only(seeded):
+    as_of = date(2021, 9, 1)
+    unit = db.session.scalar(select(Unit).join(Enterprise, Enterprise.unit_id == Unit.id)
+                             .join(Person, Person.enterprise_id == Enterprise.id)
+                             .join(Dossier, Dossier.person_id == Person.id)
+                             .order_by(Unit.code).limit(1))
+    officer = factories.user(Role.DISTRICT, unit_obj=unit)
+    records = [r for r in _records() if r.unit == unit.name]
+    progress = queries.progress_frame(officer, as_of.year, as_of)
+    result = due.due_and_stuck(officer, progress, limit=10_000)
+    medians, _samples = _medians(records, as_of)
+    assert set(result.medians) <= {unit.name, ""}
+    assert result.medians.get(unit.name) == medians.get(unit.name)
+    mine = {r.dossier.id for r in records}
+    assert all(i.dossier_id in mine for items in result.lists.values() for i in items.items)
+    expected = _expected(records, as_of)
+    for key in due.DEADLINE_LISTS:
+        assert result.lists[key].total == len(expected.get(key, [])), key
+
+
+def test_a_dossier_waiting_twice_the_median_and_a_month_is_stuck(app):
+    board = factories.user(Role.BOARD)
+    enterprise = factories.enterprise()
+    as_of = date(2020, 12, 15)
+    for n in range(3):  # three quick moves: 10 days from identified to trained
+        factories.dossier(factories.person(enterprise), identified_on=date(2020, 5, 1 + n),
+                          trained_on=date(2020, 5, 11 + n), certificate_no=f"Q{n}")
+    late = factories.dossier(factories.person(enterprise, full_name="Y Chậm Niê"),
+                             identified_on=as_of - timedelta(days=31))
+    factories.dossier(factories.person(enterprise, full_name="H'Mới Mlô"),
+                      identified_on=as_of - timedelta(days=30))
+    db.session.commit()
+    result = due.due_and_stuck(board, queries.progress_frame(board, 2020, as_of))
+    stuck = result.lists["stuck"]
+    assert result.medians[""]["identified"] == 10 and result.samples["identified"] == 3
+    assert [(i.dossier_id, i.person, i.stage, i.days) for i in stuck.items] == [
+        (late.id, "Y Chậm Niê", "identified", 31)]
+    assert stuck.total == 1
