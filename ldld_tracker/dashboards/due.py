@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from types import SimpleNamespace
 
-from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 
 from ..extensions import db
 from ..models import Dossier, Enterprise, Person, Unit
@@ -64,11 +65,6 @@ class ItemList:
     items: list[Item] = field(default_factory=list)
     total: int = 0
 
-    def add(self, item: Item) -> None:
-        self.total += 1
-        if len(self.items) < LIST_LIMIT:
-            self.items.append(item)
-
 
 @dataclass
 class Due:
@@ -100,9 +96,11 @@ def _missing(column, as_of: date) -> ColumnElement[bool]:
     return or_(column.is_(None), column > as_of)
 
 
+@lru_cache(maxsize=64)
 def _deadline_list(as_of: date, rules: RuleValues) -> ColumnElement[str]:
     """Which deadline list an open dossier is on (at most one: the steps they wait for
-    follow one another), as SQL over its dates."""
+    follow one another), as SQL over its dates. (Built once per day and rules: finding
+    the cut-off days walks the working-day calendar.)"""
     soon = as_of + timedelta(days=SOON_DAYS)
     probation_from = _last_day(lambda d: add_months(d, rules.probation_months) <= soon,
                                add_months(soon, -rules.probation_months))
@@ -144,40 +142,60 @@ def _snapshot(row, as_of: date) -> SimpleNamespace:
                            ended_on=row.ended_on if ended else None)
 
 
+def _stuck(as_of: date, cut_offs: dict[str, date]) -> ColumnElement[int]:
+    """1 when an open dossier has waited at its stage since before the stage's cut-off,
+    as SQL over its dates: its stage is its latest step recorded by ``as_of``."""
+    whens = []
+    for milestone in reversed(MILESTONES[:-1]):
+        column = getattr(Dossier, milestone.date_field)
+        cut_off = cut_offs.get(milestone.code)
+        whens.append((column <= as_of, flag(column <= cut_off) if cut_off else literal(0)))
+    return case(*whens, else_=literal(0))
+
+
 def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date], limit: int):
     """The first ``limit`` open dossiers of each list (in unit, enterprise and name
-    order), each with its list's total."""
+    order), each with its lists' ranks and totals (a dossier can be on a deadline list
+    and stuck).
+
+    One pass over the open dossiers picks the lists' entries as narrow rows (id, stage,
+    sort keys); they are ranked, and only the rows shown are joined to their names."""
     plan, as_of = progress.plan, progress.as_of
     unit_id = progress.unit.unit_id if progress.unit else None
     is_open = and_(_missing(Dossier.ended_on, as_of), _missing(Dossier.official_on, as_of))
-    inner = (
+    list_key, stuck = _deadline_list(as_of, rules), _stuck(as_of, cut_offs)
+    entries = (
         dossiers_base(user, plan, unit_id)
-        .add_columns(Dossier.id, Person.full_name, Enterprise.name.label("enterprise"),
-                     Unit.name.label("unit"), Unit.code.label("unit_code"),
+        .add_columns(Dossier.id, Unit.code.label("unit_code"),
                      Enterprise.sort_name.label("enterprise_sort"),
-                     Person.sort_name.label("person_sort"), Dossier.end_kind, Dossier.ended_on,
-                     *[getattr(Dossier, name) for name in DATE_FIELDS],
+                     Person.sort_name.label("person_sort"),
                      counting.stage_expression(as_of).label("stage"),
-                     _deadline_list(as_of, rules).label("list_key"))
-        .where(is_open)
-        .subquery("open_dossiers")
+                     list_key.label("list_key"), stuck.label("stuck"))
+        # (on the dossier's own columns: the database drops the others before joining)
+        .where(is_open, or_(list_key.is_not(None), stuck == 1))
+        .subquery("entries")
     )
-    stuck = or_(false(), *[
-        and_(inner.c.stage == code, inner.c[MILESTONE_BY_CODE[code].date_field] <= cut_off)
-        for code, cut_off in cut_offs.items()])
-    order = (inner.c.unit_code, inner.c.enterprise_sort, inner.c.person_sort, inner.c.id)
-    ranked = select(
-        inner, flag(stuck).label("stuck"),
-        func.row_number().over(partition_by=inner.c.list_key, order_by=order).label("list_rank"),
-        func.count().over(partition_by=inner.c.list_key).label("list_total"),
-        func.row_number().over(partition_by=flag(stuck), order_by=order).label("stuck_rank"),
-        func.count().over(partition_by=flag(stuck)).label("stuck_total"),
-    ).where(or_(inner.c.list_key.is_not(None), stuck)).subquery("ranked")
-    stmt = (select(ranked)
-            .where(or_(and_(ranked.c.list_key.is_not(None), ranked.c.list_rank <= limit),
-                       and_(ranked.c.stuck == 1, ranked.c.stuck_rank <= limit)))
-            .order_by(ranked.c.unit_code, ranked.c.enterprise_sort, ranked.c.person_sort,
-                      ranked.c.id))
+    e = entries.c
+    order = (e.unit_code, e.enterprise_sort, e.person_sort, e.id)
+    ranked = (select(
+        e.id, e.stage, e.list_key, e.stuck,
+        func.row_number().over(partition_by=e.list_key, order_by=order).label("list_rank"),
+        func.count().over(partition_by=e.list_key).label("list_total"),
+        func.row_number().over(partition_by=e.stuck, order_by=order).label("stuck_rank"),
+        func.count().over(partition_by=e.stuck).label("stuck_total"))
+        .subquery("ranked"))
+    r = ranked.c
+    stmt = (select(r.stage, r.list_key, r.stuck, r.list_rank, r.list_total, r.stuck_rank,
+                   r.stuck_total, Dossier.id, Person.full_name,
+                   Enterprise.name.label("enterprise"), Unit.name.label("unit"),
+                   Dossier.end_kind, Dossier.ended_on,
+                   *[getattr(Dossier, name) for name in DATE_FIELDS])
+            .join_from(ranked, Dossier, Dossier.id == r.id)
+            .join(Person, Person.id == Dossier.person_id)
+            .join(Enterprise, Enterprise.id == Person.enterprise_id)
+            .join(Unit, Unit.id == Enterprise.unit_id)
+            .where(or_(and_(r.list_key.is_not(None), r.list_rank <= limit),
+                       and_(r.stuck == 1, r.stuck_rank <= limit))))
     return db.session.execute(stmt)
 
 
@@ -187,23 +205,23 @@ def due_and_stuck(user, progress: Progress, limit: int = LIST_LIMIT) -> Due:
     as_of, rules = progress.as_of, rule_values()
     medians, samples = median_days(user, progress)
     cut_offs = _stuck_cut_offs(as_of, medians, samples)
-    lists = {key: ItemList(key) for key in (*DEADLINE_LISTS, "stuck")}
-    totals = dict.fromkeys(lists, 0)
-    working_days = _WorkingDays()
+    entries: dict[str, list[tuple[int, Item]]] = {key: [] for key in (*DEADLINE_LISTS, "stuck")}
+    totals = dict.fromkeys(entries, 0)
     for row in _rows(user, progress, rules, cut_offs, limit):
         snap = _snapshot(row, as_of)
         if row.list_key is not None and row.list_rank <= limit:
-            since, due, overdue = _deadline(row.list_key, snap, as_of, rules, working_days)
-            lists[row.list_key].add(_item(row, row.stage, since, due, overdue))
+            since, due, overdue = _deadline(row.list_key, snap, as_of, rules)
+            entries[row.list_key].append((row.list_rank, _item(row, row.stage, since, due, overdue)))
             totals[row.list_key] = row.list_total
         if row.stuck and row.stuck_rank <= limit:
             since = getattr(snap, MILESTONE_BY_CODE[row.stage].date_field)
             item = _item(row, row.stage, since, None, True)
             item.days = (as_of - since).days
-            lists["stuck"].add(item)
+            entries["stuck"].append((row.stuck_rank, item))
             totals["stuck"] = row.stuck_total
-    for key, total in totals.items():
-        lists[key].total = total
+    lists = {key: ItemList(key, [item for _rank, item in sorted(ranked, key=lambda e: e[0])],
+                           totals[key])
+             for key, ranked in entries.items()}
     return Due(lists, medians, samples, limit)
 
 
@@ -211,34 +229,21 @@ def _item(row, stage: str, since: date | None, due: date | None, overdue: bool) 
     return Item(row.id, row.full_name, row.enterprise, row.unit, stage, since, due, overdue)
 
 
-class _WorkingDays:
-    """``add_working_days`` remembered for the rows of one page (many share a date)."""
-
-    def __init__(self) -> None:
-        self.known: dict[tuple[date, int], date] = {}
-
-    def add(self, start: date, days: int) -> date:
-        key = (start, days)
-        if key not in self.known:
-            self.known[key] = add_working_days(start, days)
-        return self.known[key]
-
-
-def _deadline(list_key: str, snap: SimpleNamespace, as_of: date, rules: RuleValues,
-              working_days: _WorkingDays) -> tuple[date, date, bool]:
+def _deadline(list_key: str, snap: SimpleNamespace, as_of: date,
+              rules: RuleValues) -> tuple[date, date, bool]:
     """(since, due, overdue) of a dossier on a deadline list: the deadlines of
     ``workflow.alerts`` (a test holds the two together), without composing its messages."""
     if list_key == "ceremony":
-        due = working_days.add(snap.admitted_on, rules.ceremony_working_days)
+        due = add_working_days(snap.admitted_on, rules.ceremony_working_days)
         return snap.admitted_on, due, as_of > due
     if list_key == "recognition":
         ends = add_months(snap.sworn_in_on, rules.probation_months)
         if as_of < ends:
             return snap.sworn_in_on, ends, False
-        due = working_days.add(ends, rules.recognition_working_days)
+        due = add_working_days(ends, rules.recognition_working_days)
         return snap.sworn_in_on, due, as_of > due
     if list_key == "certificate":
         expires = add_months(snap.trained_on, rules.certificate_valid_months)
         return snap.trained_on, expires, as_of > expires
-    return (snap.cell_resolved_on, working_days.add(snap.cell_resolved_on,
+    return (snap.cell_resolved_on, add_working_days(snap.cell_resolved_on,
                                                     rules.admission_working_days), True)

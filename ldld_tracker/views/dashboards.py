@@ -131,10 +131,15 @@ def target_row_cells(figures: Any) -> Markup:
         _stage_cells(figures, symbols))))
 
 
+def stage_names() -> dict[str, str]:
+    """Every stage's label, translated once for a table of many rows."""
+    return {code: str(stage_label(code)) for code in (*STAGE_CODES, *END_CODES)}
+
+
 @bp.context_processor
 def dashboard_helpers() -> dict[str, Any]:
-    return {"stage_label": stage_label, "STAGE_CODES": STAGE_CODES, "END_CODES": END_CODES,
-            "endpoint_url": _endpoint_url, "PAGES": PAGES}
+    return {"stage_label": stage_label, "stage_names": stage_names, "STAGE_CODES": STAGE_CODES,
+            "END_CODES": END_CODES, "endpoint_url": _endpoint_url, "PAGES": PAGES}
 
 
 def _period() -> Period:

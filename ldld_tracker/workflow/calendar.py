@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .rules import FIXED_HOLIDAYS
 
@@ -28,8 +29,10 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
 
 
+@lru_cache(maxsize=8192)
 def add_working_days(start: date, days: int) -> date:
-    """The date ``days`` working days after ``start`` (weekends and fixed holidays skipped)."""
+    """The date ``days`` working days after ``start`` (weekends and fixed holidays skipped).
+    (Remembered: the due lists work out the deadlines of hundreds of rows per page.)"""
     current = start
     remaining = days
     while remaining > 0:
