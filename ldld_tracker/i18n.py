@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from functools import cache
 
@@ -43,6 +44,8 @@ def format_number(value: float | int | None, digits: int = 0) -> str:
     """3.500 and 12,5 in Vietnamese; 3,500 and 12.5 in English."""
     if value is None:
         return ""
+    if digits == 0 and type(value) is float and math.isfinite(value):
+        value = round(value)  # half to even, as format_decimal rounds
     if digits == 0 and type(value) is int:
         # The same text as format_decimal, without parsing its pattern for every cell of
         # a table of hundreds of rows.

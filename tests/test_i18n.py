@@ -13,7 +13,7 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from flask import render_template_string
-from flask_babel import force_locale
+from flask_babel import force_locale, format_decimal
 
 from ldld_tracker import PROJECT_DIR, catalogues
 from ldld_tracker.extensions import db
@@ -197,6 +197,14 @@ def test_numbers_use_the_separators_of_the_language(app, language, expected):
         rendered = render_template_string(
             "{{ 3500|number }} {{ 12.5|number(1) }} {{ 0.125|percent }} {{ none|number }}")
         assert rendered == " ".join(expected[:3]) + " "
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_fraction_shown_as_a_whole_number_rounds_as_babel_does(app, language):
+    values = [0.5, 1.5, 2.5, -2.5, 12.49, 12.51, 1234.5, 1235.5, 99999.5, 7.0]
+    with app.test_request_context(), force_locale(language):
+        assert [format_number(v) for v in values] == [
+            format_decimal(v, format="#,##0") for v in values]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -185,17 +185,23 @@ def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]
         func.count().over(partition_by=e.stuck).label("stuck_total"))
         .subquery("ranked"))
     r = ranked.c
-    stmt = (select(r.stage, r.list_key, r.stuck, r.list_rank, r.list_total, r.stuck_rank,
-                   r.stuck_total, Dossier.id, Person.full_name,
+    # At most ``limit`` rows per list: the bound (never reached) tells PostgreSQL's planner
+    # so, which then fetches the names by key instead of reading every dossier.
+    shown = (select(ranked)
+             .where(or_(and_(r.list_key.is_not(None), r.list_rank <= limit),
+                        and_(r.stuck == 1, r.stuck_rank <= limit)))
+             .limit(limit * (len(DEADLINE_LISTS) + 1))
+             .subquery("shown"))
+    s = shown.c
+    stmt = (select(s.stage, s.list_key, s.stuck, s.list_rank, s.list_total, s.stuck_rank,
+                   s.stuck_total, Dossier.id, Person.full_name,
                    Enterprise.name.label("enterprise"), Unit.name.label("unit"),
                    Dossier.end_kind, Dossier.ended_on,
                    *[getattr(Dossier, name) for name in DATE_FIELDS])
-            .join_from(ranked, Dossier, Dossier.id == r.id)
+            .join_from(shown, Dossier, Dossier.id == s.id)
             .join(Person, Person.id == Dossier.person_id)
             .join(Enterprise, Enterprise.id == Person.enterprise_id)
-            .join(Unit, Unit.id == Enterprise.unit_id)
-            .where(or_(and_(r.list_key.is_not(None), r.list_rank <= limit),
-                       and_(r.stuck == 1, r.stuck_rank <= limit))))
+            .join(Unit, Unit.id == Enterprise.unit_id))
     return db.session.execute(stmt)
 
 
