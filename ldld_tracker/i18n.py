@@ -40,6 +40,13 @@ def int_symbols(locale: str) -> tuple[str, str]:
     return numbers.get_group_symbol(locale), numbers.get_minus_sign_symbol(locale)
 
 
+def format_int(value: int, symbols: tuple[str, str]) -> str:
+    """A whole number with a locale's thousands separator and minus sign (``int_symbols``)."""
+    group, minus = symbols
+    text = f"{abs(value):,}".replace(",", group)
+    return minus + text if value < 0 else text
+
+
 def format_number(value: float | int | None, digits: int = 0) -> str:
     """3.500 and 12,5 in Vietnamese; 3,500 and 12.5 in English."""
     if value is None:
@@ -49,9 +56,7 @@ def format_number(value: float | int | None, digits: int = 0) -> str:
     if digits == 0 and type(value) is int:
         # The same text as format_decimal, without parsing its pattern for every cell of
         # a table of hundreds of rows.
-        group, minus = int_symbols(str(get_locale()))
-        text = f"{abs(value):,}".replace(",", group)
-        return minus + text if value < 0 else text
+        return format_int(value, int_symbols(str(get_locale())))
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern)  # in the request's locale
 

@@ -24,7 +24,7 @@ from ..dashboards import due as due_queries
 from ..dashboards import pace, queries
 from ..dashboards import timeline as timeline_queries
 from ..dashboards.period import BadPeriod, Period, choose
-from ..i18n import format_number, format_share, int_symbols
+from ..i18n import format_int, format_number, format_share, int_symbols
 from ..models import Role
 from ..workflow.rules import END_CODES, STAGE_CODES, rule_values, stage_label
 
@@ -72,19 +72,13 @@ def _number_symbols() -> tuple[str, str]:
     return symbols
 
 
-def _int_cells(values: Iterable[int | None], symbols: tuple[str, str]) -> str:
-    """Right-aligned cells of whole numbers (or "–"), each with its raw value for the
-    charts: digits, the locale's separator and minus sign, nothing to escape."""
-    group, minus = symbols
-    cells = []
-    for value in values:
-        if value is None:
-            cells.append('<td class="text-end">–</td>')
-        else:
-            text = f"{abs(value):,}".replace(",", group)
-            cells.append(f'<td class="text-end" data-value="{value}">'
-                         f'{minus + text if value < 0 else text}</td>')
-    return "".join(cells)
+def _int_cells(values: Iterable[int | None], symbols: tuple[str, str],
+               css: str = "text-end") -> str:
+    """Cells of whole numbers (or "–"), each with its raw value for the charts: digits
+    and the locale's separator and minus sign, nothing to escape (``css`` is trusted)."""
+    return "".join(f'<td class="{css}">–</td>' if value is None else
+                   f'<td class="{css}" data-value="{value}">{format_int(value, symbols)}</td>'
+                   for value in values)
 
 
 @bp.app_template_global()
@@ -92,13 +86,9 @@ def number_cell(value: int | float | None, class_: str = "text-end") -> Markup:
     """A table cell with a number and its raw value for the charts (``data-value``). A
     function rather than a Jinja macro: the tables call it for every figure of hundreds of
     rows."""
-    if class_ == "text-end" and (value is None or type(value) is int):
-        return Markup(_int_cells((value,), _number_symbols()))
-    css = escape(class_)
-    if value is None:
-        return Markup(f'<td class="{css}">–</td>')
-    if type(value) is int:
-        return Markup(_int_cells((value,), _number_symbols()).replace('"text-end"', f'"{css}"', 1))
+    css = "text-end" if class_ == "text-end" else str(escape(class_))
+    if value is None or type(value) is int:
+        return Markup(_int_cells((value,), _number_symbols(), css))
     return Markup(f'<td class="{css}" data-value="{escape(value)}">{escape(format_number(value))}</td>')
 
 
