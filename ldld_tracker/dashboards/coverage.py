@@ -95,30 +95,39 @@ def _per_enterprise(user, progress: Progress, as_of: date):
 
 def coverage(user, progress: Progress, page: int = 1, size: int = PAGE_SIZE) -> Coverage:
     """Counts per unit and the ``page``-th ``size`` enterprises with a gap (in unit and
-    name order) with how many there are in all. Two queries (three for a page past the
-    end)."""
+    name order) with how many there are in all. One query (two for a page past the end):
+    the per-unit counts with the page's enterprises joined to their unit, so the
+    enterprises are looked at once for both."""
     per = _per_enterprise(user, progress, progress.as_of)
     nobody = per.c.identified == 0
     no_org = per.c.party_org == 0
-    summary = select(
-        per.c.unit_id, per.c.unit_code, per.c.unit_name, func.count(),
-        func.sum(flag(nobody)), func.sum(flag(no_org)),
-    ).group_by(per.c.unit_id, per.c.unit_code, per.c.unit_name).order_by(per.c.unit_code)
-    units = [UnitCoverage(r[0], r[1], r[2], int(r[3]), int(r[4] or 0), int(r[5] or 0))
-             for r in db.session.execute(summary)]
+    units = (select(per.c.unit_id, per.c.unit_code, per.c.unit_name,
+                    func.count().label("with_union"),
+                    func.sum(flag(nobody)).label("nobody_identified"),
+                    func.sum(flag(no_org)).label("no_party_org"))
+             .group_by(per.c.unit_id, per.c.unit_code, per.c.unit_name)
+             .subquery("units"))
     has_gap = or_(nobody, no_org)
-    listing = (
-        select(per, func.count().over().label("total"))
-        .where(has_gap)
-        .order_by(per.c.unit_code, per.c.sort_name, per.c.enterprise_id)
-        .limit(size).offset((page - 1) * size)
-    )
-    result = Coverage(units)
-    for row in db.session.execute(listing):
-        result.gaps_total = row.total
-        result.gaps.append(Gap(row.enterprise_id, row.tax_code, row.name, row.unit_id,
-                               row.unit_name, row.workforce, row.identified == 0,
-                               row.party_org == 0))
+    order = (per.c.unit_code, per.c.sort_name, per.c.enterprise_id)
+    gaps = (select(per, func.count().over().label("total"),
+                   func.row_number().over(order_by=order).label("position"))
+            .where(has_gap).order_by(*order).limit(size).offset((page - 1) * size)
+            .subquery("gaps"))
+    stmt = (select(units, gaps.c.enterprise_id, gaps.c.tax_code, gaps.c.name, gaps.c.workforce,
+                   gaps.c.identified, gaps.c.party_org, gaps.c.total, gaps.c.position)
+            .outerjoin(gaps, gaps.c.unit_id == units.c.unit_id)
+            .order_by(units.c.unit_code, gaps.c.position))
+    result = Coverage([])
+    for row in db.session.execute(stmt):
+        if not result.units or result.units[-1].unit_id != row.unit_id:
+            result.units.append(UnitCoverage(row.unit_id, row.unit_code, row.unit_name,
+                                             int(row.with_union), int(row.nobody_identified or 0),
+                                             int(row.no_party_org or 0)))
+        if row.enterprise_id is not None:
+            result.gaps_total = row.total
+            result.gaps.append(Gap(row.enterprise_id, row.tax_code, row.name, row.unit_id,
+                                   row.unit_name, row.workforce, row.identified == 0,
+                                   row.party_org == 0))
     if not result.gaps and page > 1:
         result.gaps_total = db.session.scalar(select(func.count()).select_from(per).where(has_gap))
     return result
