@@ -219,7 +219,7 @@ def breakdowns():
     """Admitted and introduced by sex, ethnicity, religion, age, category, ownership, zone."""
     return _page("dashboards/breakdowns.html", lambda progress: {
         "result": breakdown_queries.breakdowns(current_user, progress),
-        "rule_years": rule_values().young_age_years})
+        "rule_years": rule_values().young_age_years}, figures=False)
 
 
 @bp.route("/coverage")

@@ -159,3 +159,16 @@ def test_coverage_lists_an_enterprise_where_nobody_was_identified(client, login_
     factories.dossier(factories.person(busy), identified_on=date(2020, 2, 2))
     html = client.get("/dashboards/coverage?unit=647").get_data(as_text=True)
     assert "Công ty Chưa Phát Hiện" in html and "Công ty Đã Phát Hiện" not in html
+
+
+@pytest.mark.parametrize(("role", "expected"), [
+    (Role.BOARD, ("1.250", "700", "310")), (Role.DISTRICT, ("1.000", "600", "300"))])
+def test_breakdowns_show_the_reported_totals_of_the_scope(client, login_as, role, expected):
+    reported("643", 1, 1000, women=600, ethnic_minority=300)
+    reported("644", 2, 250, women=100, ethnic_minority=10)
+    reported("643", 12, 5000, women=5000)  # December: not ended on 15/12/2020, not counted
+    login_as(role)
+    html = client.get("/dashboards/breakdowns?year=2020").get_data(as_text=True)
+    table = html[html.index('id="t-reported"'):html.index('id="t-together"')]
+    cells = re.findall(r'data-value="(\d+)">([\d.]+)<', table)
+    assert [text for _value, text in cells] == list(expected)
