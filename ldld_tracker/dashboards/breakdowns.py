@@ -19,7 +19,6 @@ from ..models import (
     IndustrialZone,
     Ownership,
     Person,
-    ReportedTotal,
     RoleCategory,
     Sex,
 )
@@ -28,7 +27,8 @@ from ..tally.events import BROKEN_DOWN, NO_ZONE, TRAIT
 from ..workflow import counting
 from ..workflow.rules import rule_values
 from .figures import Progress
-from .scope import by_unit, flag, people_base, reported_base
+from .queries import reported_by_unit
+from .scope import by_unit, flag, people_base
 
 ROLE_LABELS = {
     RoleCategory.WORKER: _l("Workers"),
@@ -209,11 +209,9 @@ def breakdowns(user, progress: Progress) -> Breakdowns:
 
 
 def _reported(user, progress: Progress) -> tuple[int, int, int]:
-    """(admitted, women, ethnic minority) reported as monthly totals in the scope, in one
-    query (the page needs no other figure of the progress)."""
-    unit_id = progress.unit.unit_id if progress.unit else None
-    sums = [func.coalesce(func.sum(column), 0) for column in (
-        ReportedTotal.admitted, ReportedTotal.women, ReportedTotal.ethnic_minority)]
-    row = db.session.execute(
-        reported_base(user, progress.plan, progress.as_of, unit_id).add_columns(*sums)).one()
-    return int(row[0]), int(row[1]), int(row[2])
+    """(admitted, women, ethnic minority) reported as monthly totals in the scope: the
+    page needs no other figure of the progress."""
+    by_unit = reported_by_unit(user, progress.plan, progress.as_of,
+                               progress.unit.unit_id if progress.unit else None)
+    admitted, women, minority = (sum(counts[i] for counts in by_unit.values()) for i in range(3))
+    return admitted, women, minority

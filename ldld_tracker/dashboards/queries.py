@@ -181,8 +181,8 @@ def _unit_counts(as_of: date, start: date, end: date) -> tuple[Subquery, list]:
     return rows, columns
 
 
-def _reported(user: User, plan: PlanInfo, as_of: date,
-              unit_id: int | None = None) -> dict[int, tuple[int, int, int]]:
+def reported_by_unit(user: User, plan: PlanInfo, as_of: date,
+                     unit_id: int | None = None) -> dict[int, tuple[int, int, int]]:
     """(admitted, women, ethnic minority) reported per unit, in one query."""
     stmt = reported_base(user, plan, as_of, unit_id).add_columns(
         ReportedTotal.unit_id,
@@ -267,7 +267,7 @@ def progress(user: User, year: int, as_of: date | None = None,
     unit_id = find_unit(user, plan, district_code).id if district_code is not None else None
 
     districts = _units(user, plan, unit_id)
-    reported = _reported(user, plan, as_of, unit_id)
+    reported = reported_by_unit(user, plan, as_of, unit_id)
     tracked = _tracked_units(user, plan, as_of, unit_id) if access.sees_whole_units(user) \
         else _tracked(user, plan, as_of, Enterprise.unit_id, unit_id)
     for row in districts:
