@@ -54,11 +54,13 @@ def _medians_in_sql(moves) -> list[tuple[str, int, float, int]]:
                    func.percentile_cont(0.5).within_group(moves.c.days), func.count())
             .join(Unit, Unit.id == moves.c.unit_id)
             .group_by(func.grouping_sets(tuple_(Unit.name, moves.c.s), tuple_(moves.c.s))))
-    return [(unit, stage, _number(median), count)
+    return [(unit, stage, _whole_if_integral(median), count)
             for unit, stage, median, count in db.session.execute(stmt)]
 
 
-def _number(value: float) -> float:
+def _whole_if_integral(value: float) -> float:
+    """``percentile_cont`` answers in floating point: 12.0 days is the 12 the histogram
+    gives on SQLite."""
     return int(value) if value == int(value) else value
 
 
