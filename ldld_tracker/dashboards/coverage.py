@@ -57,9 +57,10 @@ class Coverage:
 
 
 def _per_enterprise(user, progress: Progress, as_of: date):
-    """One row per enterprise with a union on ``as_of``: how many were identified in the
-    year, and whether it has a party organisation. The identified are counted from the
-    year's dossiers (an index range on the date), not by visiting every member."""
+    """One narrow row per enterprise with a union on ``as_of``: its unit, how many were
+    identified in the year, and whether it has a party organisation. The identified are
+    counted from the year's dossiers (an index range on the date), not by visiting every
+    member."""
     plan = progress.plan
     unit_id = progress.unit.unit_id if progress.unit else None
     identified = (
@@ -71,9 +72,8 @@ def _per_enterprise(user, progress: Progress, as_of: date):
     )
     stmt = (
         select(
-            Enterprise.id.label("enterprise_id"), Enterprise.tax_code, Enterprise.name,
-            Enterprise.sort_name, Enterprise.workforce, Unit.id.label("unit_id"),
-            Unit.code.label("unit_code"), Unit.name.label("unit_name"),
+            Enterprise.id.label("enterprise_id"), Enterprise.sort_name,
+            Unit.id.label("unit_id"), Unit.code.label("unit_code"),
             flag(and_(Enterprise.has_party_org,
                       or_(Enterprise.party_org_since.is_(None),
                           Enterprise.party_org_since <= as_of))).label("party_org"),
@@ -95,39 +95,48 @@ def _per_enterprise(user, progress: Progress, as_of: date):
 
 def coverage(user, progress: Progress, page: int = 1, size: int = PAGE_SIZE) -> Coverage:
     """Counts per unit and the ``page``-th ``size`` enterprises with a gap (in unit and
-    name order) with how many there are in all. One query (two for a page past the end):
-    the per-unit counts with the page's enterprises joined to their unit, so the
-    enterprises are looked at once for both."""
+    name order) with how many there are in all. One query: the per-unit counts (the
+    number of gaps among them) with the page's enterprises joined to their unit, so the
+    enterprises are looked at once for both. The page is picked from narrow rows (a
+    top-N sort) and only its enterprises are joined to their names."""
     per = _per_enterprise(user, progress, progress.as_of)
     nobody = per.c.identified == 0
     no_org = per.c.party_org == 0
-    units = (select(per.c.unit_id, per.c.unit_code, per.c.unit_name,
-                    func.count().label("with_union"),
-                    func.sum(flag(nobody)).label("nobody_identified"),
-                    func.sum(flag(no_org)).label("no_party_org"))
-             .group_by(per.c.unit_id, per.c.unit_code, per.c.unit_name)
-             .subquery("units"))
     has_gap = or_(nobody, no_org)
+    units = (select(per.c.unit_id, func.count().label("with_union"),
+                    func.sum(flag(nobody)).label("nobody_identified"),
+                    func.sum(flag(no_org)).label("no_party_org"),
+                    func.sum(flag(has_gap)).label("gaps"))
+             .group_by(per.c.unit_id)
+             .subquery("units"))
     order = (per.c.unit_code, per.c.sort_name, per.c.enterprise_id)
-    gaps = (select(per, func.count().over().label("total"),
-                   func.row_number().over(order_by=order).label("position"))
-            .where(has_gap).order_by(*order).limit(size).offset((page - 1) * size)
+    picked = (select(per.c.enterprise_id, per.c.unit_id, per.c.identified, per.c.party_org,
+                     per.c.unit_code, per.c.sort_name)
+              .where(has_gap).order_by(*order).limit(size).offset((page - 1) * size)
+              .subquery("picked"))
+    p = picked.c
+    gaps = (select(p.enterprise_id, p.unit_id, p.identified, p.party_org,
+                   func.row_number().over(order_by=(p.unit_code, p.sort_name, p.enterprise_id))
+                   .label("position"))
             .subquery("gaps"))
-    stmt = (select(units, gaps.c.enterprise_id, gaps.c.tax_code, gaps.c.name, gaps.c.workforce,
-                   gaps.c.identified, gaps.c.party_org, gaps.c.total, gaps.c.position)
+    stmt = (select(Unit.id.label("unit_id"), Unit.code.label("unit_code"),
+                   Unit.name.label("unit_name"), units.c.with_union, units.c.nobody_identified,
+                   units.c.no_party_org, units.c.gaps, gaps.c.enterprise_id,
+                   Enterprise.tax_code, Enterprise.name, Enterprise.workforce,
+                   gaps.c.identified, gaps.c.party_org)
+            .join_from(units, Unit, Unit.id == units.c.unit_id)
             .outerjoin(gaps, gaps.c.unit_id == units.c.unit_id)
-            .order_by(units.c.unit_code, gaps.c.position))
+            .outerjoin(Enterprise, Enterprise.id == gaps.c.enterprise_id)
+            .order_by(Unit.code, gaps.c.position))
     result = Coverage([])
     for row in db.session.execute(stmt):
         if not result.units or result.units[-1].unit_id != row.unit_id:
             result.units.append(UnitCoverage(row.unit_id, row.unit_code, row.unit_name,
                                              int(row.with_union), int(row.nobody_identified or 0),
                                              int(row.no_party_org or 0)))
+            result.gaps_total += int(row.gaps or 0)
         if row.enterprise_id is not None:
-            result.gaps_total = row.total
             result.gaps.append(Gap(row.enterprise_id, row.tax_code, row.name, row.unit_id,
                                    row.unit_name, row.workforce, row.identified == 0,
                                    row.party_org == 0))
-    if not result.gaps and page > 1:
-        result.gaps_total = db.session.scalar(select(func.count()).select_from(per).where(has_gap))
     return result

@@ -4,8 +4,7 @@ waiting longer than usual at one stage, and the median time spent at each stage 
 
 Two queries, whose cost follows the open dossiers rather than every dossier ever made:
 the medians (``durations``), then one query that picks the open dossiers on each list in
-SQL and returns only the first ``LIST_LIMIT`` of each with the list's total (window
-functions). Deadlines are working-day arithmetic (``workflow.calendar``): they are turned
+SQL and returns only the first ``LIST_LIMIT`` of each with the list's total. Deadlines are working-day arithmetic (``workflow.calendar``): they are turned
 into cut-off dates here (the last day a step could be dated and still be on the list),
 so SQL compares dates only, and the due dates of the rows shown are worked out with the
 deadlines of ``workflow.alerts``.
@@ -19,7 +18,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from types import SimpleNamespace
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, union_all
 
 from ..extensions import db
 from ..models import Dossier, Enterprise, Person, Unit
@@ -155,11 +154,13 @@ def _stuck(as_of: date, cut_offs: dict[str, date]) -> ColumnElement[int]:
 
 def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date], limit: int):
     """The first ``limit`` open dossiers of each list (in unit, enterprise and name
-    order), each with its lists' ranks and totals (a dossier can be on a deadline list
-    and stuck).
+    order), one row per list and dossier (a dossier can be on a deadline list and stuck),
+    each with its list's total.
 
     One pass over the open dossiers picks the lists' entries as narrow rows (id, stage,
-    sort keys); they are ranked, and only the rows shown are joined to their names."""
+    sort keys), kept once; each list takes its first ``limit`` of them (a top-N sort,
+    not a ranking of every entry), the totals are counted from the same rows, and only
+    the rows shown are joined to their names."""
     plan, as_of = progress.plan, progress.as_of
     unit_id = progress.unit.unit_id if progress.unit else None
     is_open = and_(_missing(Dossier.ended_on, as_of), _missing(Dossier.official_on, as_of))
@@ -173,35 +174,32 @@ def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]
                      list_key.label("list_key"), stuck.label("stuck"))
         # (on the dossier's own columns: the database drops the others before joining)
         .where(is_open, or_(list_key.is_not(None), stuck == 1))
-        .subquery("entries")
+        .cte("entries")
+        .prefix_with("MATERIALIZED")
     )
     e = entries.c
     order = (e.unit_code, e.enterprise_sort, e.person_sort, e.id)
-    ranked = (select(
-        e.id, e.stage, e.list_key, e.stuck,
-        func.row_number().over(partition_by=e.list_key, order_by=order).label("list_rank"),
-        func.count().over(partition_by=e.list_key).label("list_total"),
-        func.row_number().over(partition_by=e.stuck, order_by=order).label("stuck_rank"),
-        func.count().over(partition_by=e.stuck).label("stuck_total"))
-        .subquery("ranked"))
-    r = ranked.c
-    # At most ``limit`` rows per list: the bound (never reached) tells PostgreSQL's planner
-    # so, which then fetches the names by key instead of reading every dossier.
-    shown = (select(ranked)
-             .where(or_(and_(r.list_key.is_not(None), r.list_rank <= limit),
-                        and_(r.stuck == 1, r.stuck_rank <= limit)))
-             .limit(limit * (len(DEADLINE_LISTS) + 1))
-             .subquery("shown"))
-    s = shown.c
-    stmt = (select(s.stage, s.list_key, s.stuck, s.list_rank, s.list_total, s.stuck_rank,
-                   s.stuck_total, Dossier.id, Person.full_name,
+    members = {key: e.list_key == key for key in DEADLINE_LISTS} | {"stuck": e.stuck == 1}
+    firsts = [select(literal(key).label("list"), e.id, e.stage, *order[:3])
+              .where(condition).order_by(*order).limit(limit).subquery()
+              for key, condition in members.items()]
+    picked = union_all(*[select(first) for first in firsts]).subquery("picked")
+    totals = union_all(
+        select(e.list_key.label("list"), func.count().label("total"))
+        .where(e.list_key.is_not(None)).group_by(e.list_key),
+        select(literal("stuck"), func.count()).where(e.stuck == 1),
+    ).subquery("totals")
+    p = picked.c
+    stmt = (select(p.list, totals.c.total, p.stage, Dossier.id, Person.full_name,
                    Enterprise.name.label("enterprise"), Unit.name.label("unit"),
                    Dossier.end_kind, Dossier.ended_on,
                    *[getattr(Dossier, name) for name in DATE_FIELDS])
-            .join_from(shown, Dossier, Dossier.id == s.id)
+            .join_from(picked, totals, totals.c.list == p.list)
+            .join(Dossier, Dossier.id == p.id)
             .join(Person, Person.id == Dossier.person_id)
             .join(Enterprise, Enterprise.id == Person.enterprise_id)
-            .join(Unit, Unit.id == Enterprise.unit_id))
+            .join(Unit, Unit.id == Enterprise.unit_id)
+            .order_by(p.list, p.unit_code, p.enterprise_sort, p.person_sort, p.id))
     return db.session.execute(stmt)
 
 
@@ -211,23 +209,17 @@ def due_and_stuck(user, progress: Progress, limit: int = LIST_LIMIT) -> Due:
     as_of, rules = progress.as_of, rule_values()
     medians, samples = median_days(user, progress)
     cut_offs = _stuck_cut_offs(as_of, medians, samples)
-    entries: dict[str, list[tuple[int, Item]]] = {key: [] for key in (*DEADLINE_LISTS, "stuck")}
-    totals = dict.fromkeys(entries, 0)
+    lists = {key: ItemList(key) for key in (*DEADLINE_LISTS, "stuck")}
     for row in _rows(user, progress, rules, cut_offs, limit):
         snap = _snapshot(row, as_of)
-        if row.list_key is not None and row.list_rank <= limit:
-            since, due, overdue = _deadline(row.list_key, snap, as_of, rules)
-            entries[row.list_key].append((row.list_rank, _item(row, row.stage, since, due, overdue)))
-            totals[row.list_key] = row.list_total
-        if row.stuck and row.stuck_rank <= limit:
+        if row.list == "stuck":
             since = getattr(snap, MILESTONE_BY_CODE[row.stage].date_field)
             item = _item(row, row.stage, since, None, True)
             item.days = (as_of - since).days
-            entries["stuck"].append((row.stuck_rank, item))
-            totals["stuck"] = row.stuck_total
-    lists = {key: ItemList(key, [item for _rank, item in sorted(ranked, key=lambda e: e[0])],
-                           totals[key])
-             for key, ranked in entries.items()}
+        else:
+            item = _item(row, row.stage, *_deadline(row.list, snap, as_of, rules))
+        lists[row.list].items.append(item)
+        lists[row.list].total = row.total
     return Due(lists, medians, samples, limit)
 
 
