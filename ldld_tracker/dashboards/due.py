@@ -4,10 +4,11 @@ waiting longer than usual at one stage, and the median time spent at each stage 
 
 Two queries, whose cost follows the open dossiers rather than every dossier ever made:
 the medians (``durations``), then one query that picks the open dossiers on each list in
-SQL and returns only the first ``LIST_LIMIT`` of each with the list's total. Deadlines are working-day arithmetic (``workflow.calendar``): they are turned
-into cut-off dates here (the last day a step could be dated and still be on the list),
-so SQL compares dates only, and the due dates of the rows shown are worked out with the
-deadlines of ``workflow.alerts``.
+SQL and returns only the first ``LIST_LIMIT`` of each with the list's total. Deadlines
+are working-day arithmetic (``workflow.calendar``): they are turned into cut-off dates
+here (the last day a step could be dated and still be on the list), so SQL compares
+dates only, and the due dates of the rows shown are worked out with the deadlines of
+``workflow.alerts``.
 """
 
 from __future__ import annotations

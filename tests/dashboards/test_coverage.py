@@ -41,7 +41,7 @@ def _expected(as_of: date, unit_id: int | None = None):
     counts: dict[int, list[int]] = {}
     gaps = []
     rows = db.session.execute(select(Enterprise, Unit.code).join(Unit, Unit.id == Enterprise.unit_id))
-    for enterprise, code in sorted(rows, key=lambda r: (r.code, r.Enterprise.sort_name, r.Enterprise.id)):
+    for enterprise, _code in sorted(rows, key=lambda r: (r.code, r.Enterprise.sort_name, r.Enterprise.id)):
         if unit_id is not None and enterprise.unit_id != unit_id:
             continue
         if enterprise.union_founded_on is None or enterprise.union_founded_on > as_of:
