@@ -9,6 +9,7 @@ import pytest
 from flask import g
 from flask.testing import FlaskClient
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.pool import StaticPool
 
 from ldld_tracker import catalogues, create_app
@@ -70,7 +71,8 @@ def compiled_catalogues() -> None:
 @pytest.fixture
 def app():
     """A fresh database per test: a copy of the SQLite image, or on PostgreSQL (the second
-    run, ``TEST_DATABASE_URL``) the shared schema emptied after each test."""
+    run, ``TEST_DATABASE_URL``) the shared schema with the reference data, everything
+    else emptied after each test."""
     on_postgres = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
     config = {"FIXED_TODAY": "2020-12-15"}
     if not on_postgres:
@@ -79,18 +81,52 @@ def app():
     app.test_client_class = FreshRequestClient
     with app.app_context():
         if on_postgres:
-            if not inspect(db.engine).has_table("audit_entry"):
-                db.create_all()
-            load_reference_data()
-            db.session.commit()
+            _postgres_reference_data()
         yield app
         db.session.remove()
         _check_tally()
         if on_postgres:
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables
+                               if t.name not in REFERENCE_TABLES)
             with db.engine.begin() as connection:
                 connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+
+
+# Loaded once on PostgreSQL and kept from test to test while they are as loaded (the
+# reference data took two thirds of each test's time there, row by row); the other tables
+# are emptied after each test.
+REFERENCE_TABLES = ("unit", "industrial_zone", "ethnic_group", "religion", "plan")
+_loaded_reference: tuple | None = None
+
+
+def _reference_state() -> tuple | None:
+    """The reference rows and their id sequences as they stand (None without the tables)."""
+    parts = [f'(SELECT json_agg(t ORDER BY t.id)::text FROM "{name}" t)' for name in REFERENCE_TABLES]
+    sequences = ", ".join(f"'{name}_id_seq'" for name in REFERENCE_TABLES)
+    parts.append("(SELECT json_agg(s.last_value ORDER BY s.sequencename)::text FROM pg_sequences s "
+                 f"WHERE s.sequencename IN ({sequences}))")
+    try:
+        with db.engine.connect() as connection:
+            return tuple(connection.execute(text("SELECT " + ", ".join(parts))).one())
+    except ProgrammingError:  # a test dropped the schema (the migrations' tests)
+        return None
+
+
+def _postgres_reference_data() -> None:
+    """The schema with exactly the reference data and every other table empty: kept from
+    the previous test when it left the reference rows as they were loaded, else made again."""
+    global _loaded_reference
+    if _loaded_reference is not None and _reference_state() == _loaded_reference:
+        return
+    if not inspect(db.engine).has_table("audit_entry"):
+        db.create_all()
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    load_reference_data()
+    db.session.commit()
+    _loaded_reference = _reference_state()
 
 
 def _check_tally() -> None:
