@@ -249,9 +249,13 @@ class Runner:
         else:
             import psycopg
 
+            from ldld_tracker.config import Config
+
             self.dialect = Dialect("postgresql")
+            # (with the sort memory the application's connections get)
             self.connection = psycopg.connect(url.replace("postgresql+psycopg", "postgresql"),
-                                              autocommit=True)
+                                              autocommit=True,
+                                              options=f"-c work_mem={Config.POSTGRES_WORK_MEM}")
 
     def execute(self, sql: str, params: dict) -> list[tuple]:
         if self.dialect.name == "postgresql":

@@ -1,6 +1,9 @@
-"""Database settings that differ by engine: SQLite gets WAL, a busy timeout and foreign keys."""
+"""Database settings that differ by engine: SQLite gets WAL, a busy timeout and foreign
+keys; PostgreSQL the memory its sorts may use (``POSTGRES_WORK_MEM``)."""
 
 from __future__ import annotations
+
+from functools import partial
 
 from flask import Flask
 from sqlalchemy import event
@@ -14,6 +17,9 @@ def configure(app: Flask) -> None:
         engine = db.engine
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect",
+                     partial(_postgres_settings, work_mem=app.config["POSTGRES_WORK_MEM"]))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API object
@@ -23,6 +29,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _postgres_settings(dbapi_connection, _record, work_mem: str) -> None:  # noqa: ANN001
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SELECT set_config('work_mem', %s, false)", (work_mem,))
+    cursor.close()
+    dbapi_connection.commit()  # (a setting made in a transaction rolled back would go with it)
 
 
 def is_sqlite(engine: Engine) -> bool:
