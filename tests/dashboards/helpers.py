@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 
+from flask import Flask
 from sqlalchemy import event, func, select
 
+from ldld_tracker.demo.scale import ScaleSpec, seed_scale
 from ldld_tracker.extensions import db
 from ldld_tracker.models import (
     Dossier,
@@ -16,11 +18,23 @@ from ldld_tracker.models import (
     IndustrialZone,
     Ownership,
     ReportedTotal,
+    Role,
     RoleCategory,
     Sex,
+    User,
 )
 
 from .. import factories
+
+
+def seeded_board(app: Flask, enterprises: int, members: int, dossiers: int, seed: int) -> User:
+    """A small scale data set over 2020-2021 (every path and end, as ``seed-scale``), seen
+    on 10 January 2022; returns a board user."""
+    app.config["FIXED_TODAY"] = "2022-01-10"
+    seed_scale(ScaleSpec(enterprises=enterprises, members=members, dossiers=dossiers,
+                         first_year=2020, last_year=2021, seed=seed))
+    db.session.commit()
+    return factories.user(Role.BOARD)
 
 
 def admitted(on: date, enterprise: Enterprise | None = None, **person_values) -> Dossier:

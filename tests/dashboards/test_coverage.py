@@ -11,22 +11,18 @@ import pytest
 from sqlalchemy import select
 
 from ldld_tracker.dashboards import coverage, queries
-from ldld_tracker.demo.scale import ScaleSpec, seed_scale
 from ldld_tracker.extensions import db
 from ldld_tracker.models import Dossier, Enterprise, Person, Role, Unit
 
 from .. import factories
+from .helpers import seeded_board
 
 AS_OF = (date(2020, 3, 31), date(2020, 12, 15), date(2021, 9, 1))
 
 
 @pytest.fixture
 def seeded(app):
-    app.config["FIXED_TODAY"] = "2022-01-10"
-    seed_scale(ScaleSpec(enterprises=40, members=600, dossiers=150, first_year=2020,
-                         last_year=2021, seed=5))
-    db.session.commit()
-    return factories.user(Role.BOARD)
+    return seeded_board(app, enterprises=40, members=600, dossiers=150, seed=5)
 
 
 def _expected(as_of: date, unit_id: int | None = None):

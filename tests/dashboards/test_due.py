@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import select
 
 from ldld_tracker.dashboards import due, durations, queries
-from ldld_tracker.demo.scale import ScaleSpec, seed_scale
 from ldld_tracker.extensions import db
 from ldld_tracker.models import Dossier, Enterprise, Person, Role, Unit
 from ldld_tracker.workflow.calendar import add_months, add_working_days
@@ -22,6 +21,7 @@ from ldld_tracker.workflow.counting import stage_of
 from ldld_tracker.workflow.rules import MILESTONE_BY_CODE, MILESTONES, rule_values
 
 from .. import factories
+from .helpers import seeded_board
 
 DATES = tuple(m.date_field for m in MILESTONES)
 AS_OF = (date(2020, 6, 30), date(2020, 12, 15), date(2021, 9, 1))
@@ -29,11 +29,7 @@ AS_OF = (date(2020, 6, 30), date(2020, 12, 15), date(2021, 9, 1))
 
 @pytest.fixture
 def seeded(app):
-    app.config["FIXED_TODAY"] = "2022-01-10"
-    seed_scale(ScaleSpec(enterprises=30, members=900, dossiers=260, first_year=2020,
-                         last_year=2021, seed=11))
-    db.session.commit()
-    return factories.user(Role.BOARD)
+    return seeded_board(app, enterprises=30, members=900, dossiers=260, seed=11)
 
 
 def _records() -> list[SimpleNamespace]:
