@@ -84,13 +84,15 @@ def app():
             _postgres_reference_data()
         yield app
         db.session.remove()
-        _check_tally()
-        if on_postgres:
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables
-                               if t.name not in REFERENCE_TABLES)
-            with db.engine.begin() as connection:
-                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        db.engine.dispose()
+        try:
+            _check_tally()
+        finally:  # (a failed check must not leave its rows to the next test)
+            if on_postgres:
+                tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables
+                                   if t.name not in REFERENCE_TABLES)
+                with db.engine.begin() as connection:
+                    connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.engine.dispose()
 
 
 # Loaded once on PostgreSQL and kept from test to test while they are as loaded (the
