@@ -176,7 +176,7 @@ def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]
         # (on the dossier's own columns: the database drops the others before joining)
         .where(is_open, or_(list_key.is_not(None), stuck == 1))
         .cte("entries")
-        .prefix_with("MATERIALIZED")
+        .prefix_with("MATERIALIZED", dialect="postgresql")  # (SQLite: as it is used twice)
     )
     e = entries.c
     order = (e.unit_code, e.enterprise_sort, e.person_sort, e.id)
