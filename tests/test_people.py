@@ -139,6 +139,9 @@ def test_list_is_paginated(client, login):
     second = client.get("/members/?page=2").get_data(as_text=True)
     assert "A00" in first and "A19" in first and "A20" not in first
     assert "A20" in second and "A24" in second and "A00" not in second
+    past = client.get("/members/?page=5").get_data(as_text=True)
+    assert "Page 5 is past the end of the list (25 in all)." in past
+    assert "Go to the first page" in past and "No member matches." not in past
 
 
 def test_list_is_in_vietnamese_order_by_given_name_first(client, login):

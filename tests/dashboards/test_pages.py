@@ -77,8 +77,12 @@ def test_district_page_shows_a_page_of_enterprises_with_the_unit_total_of_all(ap
     second = client.get("/dashboards/district/645?year=2020&page=2").get_data(as_text=True)
     assert names[size] in second and names[0] not in second
     assert f"thứ {size + 1} đến {size + 3} trong số {size + 3}" in second
+    past = client.get("/dashboards/district/645?year=2020&page=7").get_data(as_text=True)
+    assert f"Trang 7 vượt quá số trang của danh sách (tổng cộng {size + 3})" in past
+    assert "/dashboards/district/645?page=1&amp;year=2020" in past
+    assert "chưa có doanh nghiệp nào" not in past and "thứ 0 đến 0" not in past
     # the footer counts the whole unit on every page
-    for html in (first, second):
+    for html in (first, second, past):
         assert f'data-value="{size + 3}"' in html
 
 
@@ -148,6 +152,11 @@ def test_coverage_lists_the_enterprises_to_follow_up_a_page_at_a_time(app, clien
     assert names[size] in second and names[size + 1] in second and names[0] not in second
     past = client.get("/dashboards/coverage?unit=647&year=2020&page=9")
     assert past.status_code == 200 and names[0] not in past.get_data(as_text=True)
+    past_html = past.get_data(as_text=True)
+    # past the end: how many there are and the way back, never "every enterprise is fine"
+    assert f"Trang 9 vượt quá số trang của danh sách (tổng cộng {size + 2})" in past_html
+    assert "Về trang đầu" in past_html and "page=1" in past_html
+    assert "Mọi doanh nghiệp" not in past_html and "thứ 0 đến 0" not in past_html
     # the counts per unit cover every enterprise, whatever the page
     assert f'data-value="{size + 2}"' in second
 
