@@ -109,6 +109,9 @@ def test_log_is_paginated(client, board):
     second = _rows(client.get("/audit/?action=bulk&page=2"))
     assert first.count("<code>bulk</code>") == 20 and second.count("<code>bulk</code>") == 5
     assert "enterprise #1<" in second and "enterprise #25<" in first
+    past = client.get("/audit/?action=bulk&page=3").get_data(as_text=True)
+    assert "Page 3 is past the end of the list (25 in all)." in past
+    assert "No entries match these filters." not in past
 
 
 def test_changes_are_shown_before_and_after(client, board):

@@ -310,6 +310,9 @@ def test_detail_paginates_the_members(client, login):
     second = client.get(f"/enterprises/{company.id}?page=2").get_data(as_text=True)
     assert first.count("/members/") - second.count("/members/") > 0
     assert "Số22" in second and "Số22" not in first
+    past = client.get(f"/enterprises/{company.id}?page=4").get_data(as_text=True)
+    assert "Page 4 is past the end of the list (23 in all)." in past
+    assert f"/enterprises/{company.id}?page=1" in past and "No member recorded yet." not in past
 
 
 def test_admin_sees_an_enterprise_but_none_of_its_members(client, login):
