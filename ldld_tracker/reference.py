@@ -15,6 +15,8 @@ from .text import ref_key
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
 # Words in front of a unit's name that people write or leave out.
 UNIT_PREFIXES = ("thanh pho", "thi xa", "huyen", "tp", "tx", "h")
+# What ``load_reference_data`` fills.
+REFERENCE_MODELS = (Unit, IndustrialZone, EthnicGroup, Religion, Plan)
 
 
 def _rows(name: str) -> list[dict[str, str]]:

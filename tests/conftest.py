@@ -15,7 +15,7 @@ from sqlalchemy.pool import StaticPool
 from ldld_tracker import catalogues, create_app
 from ldld_tracker.extensions import db
 from ldld_tracker.models import Role
-from ldld_tracker.reference import load_reference_data
+from ldld_tracker.reference import REFERENCE_MODELS, load_reference_data
 from ldld_tracker.tally import upkeep as tally_upkeep
 
 from . import factories
@@ -98,7 +98,7 @@ def app():
 # Loaded once on PostgreSQL and kept from test to test while they are as loaded (the
 # reference data took two thirds of each test's time there, row by row); the other tables
 # are emptied after each test.
-REFERENCE_TABLES = ("unit", "industrial_zone", "ethnic_group", "religion", "plan")
+REFERENCE_TABLES = tuple(model.__table__.name for model in REFERENCE_MODELS)
 _loaded_reference: tuple | None = None
 
 
