@@ -32,11 +32,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from . import cli, database, errors_pages, i18n, security
     from .extensions import babel, csrf, db, login_manager, migrate
-    from .tally import upkeep
+    from .tally import holding, upkeep
 
     security.check_production_settings(app)
     db.init_app(app)
     upkeep.install()
+    holding.install()
     database.configure(app)
     security.check_no_demo_data(app)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))

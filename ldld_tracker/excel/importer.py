@@ -6,7 +6,10 @@ each milestone, in path order), so every rule, scope check and audit entry appli
 refused row is reported and the next rows are still checked, so the preview lists every
 problem at once. At the end the transaction is committed only when this is not a dry run
 and no row had an error; otherwise it is rolled back and nothing was written. A preview is
-exactly that dry run.
+that dry run, less what only a commit needs: its rows are written (so the database checks
+them too), but not their audit entries nor the dashboards' summary rows. An applied import
+holds the summary changes of its chunks back and writes them once, with its commit
+(``tally.holding``): every chunk adds to the same rows of the unit.
 
 Rows are written in chunks of ``CHUNK``: a handler that supports it (the dossiers) looks up
 the chunk's people in one query and applies its rows without flushing, then the chunk is
@@ -34,6 +37,7 @@ from .. import access, audit
 from ..errors import OperationRefused
 from ..extensions import db
 from ..models import User
+from ..tally import holding
 from .cleaning import BLANK, CellError, Cleaner
 from .columns import DOSSIER_COLUMNS, ENTERPRISE_COLUMNS, ImportColumn
 from .reader import Row, Table, WorkbookReader
@@ -94,6 +98,8 @@ class RowHandler:
         # Whether the ids new rows will get are known before they are written: the
         # import holds SQLite's write lock (see ``_begin``).
         self.ids_known = False
+        # A preview: everything is checked and written, then rolled back.
+        self.dry_run = False
 
     def apply(self, values: dict[str, object]) -> str:
         raise NotImplementedError
@@ -139,23 +145,24 @@ class RowHandler:
         chunk = [self.parse(row) for row in rows]
         mark = (len(self.result.problems), self.result.new, self.result.changed,
                 self.result.unchanged, len(self.seen))
-        savepoint = db.session.begin_nested()
         try:
-            self.batch = True
-            with db.session.no_autoflush:
-                self.prepare([values for _row, values, errors in chunk if not errors])
-                for parsed in chunk:
-                    self._apply(parsed, savepoint=False)
-            written = [*db.session.new, *db.session.dirty]
-            if self.ids_known:
+            with _savepoint():
+                self.batch = True
                 with db.session.no_autoflush:
-                    _give_ids(db.session.new)
-            db.session.flush()
-            audit.write_deferred()
-            savepoint.commit()
+                    self.prepare([values for _row, values, errors in chunk if not errors])
+                    for parsed in chunk:
+                        self._apply(parsed, savepoint=False)
+                written = [*db.session.new, *db.session.dirty]
+                if self.ids_known:
+                    with db.session.no_autoflush:
+                        _give_ids(db.session.new)
+                db.session.flush()
+                if self.dry_run:  # rolled back at the end: the entries would go with it
+                    audit.discard_deferred()
+                else:
+                    audit.write_deferred()
             _let_go(written)
         except SQLAlchemyError:
-            savepoint.rollback()
             audit.discard_deferred()
             self.batch = False
             self.forget()
@@ -177,7 +184,7 @@ class RowHandler:
             return
         try:
             if savepoint:
-                with db.session.begin_nested():
+                with _savepoint():
                     status = self.apply(values)
             else:
                 # A refused row may leave part of its changes in the session: the import
@@ -201,6 +208,14 @@ class RowHandler:
             self.problem("", _("The database refused this row; check its values."))
             return
         self.result.count(status)
+
+
+@contextmanager
+def _savepoint() -> Iterator[None]:
+    """A savepoint, released when the block ends normally and rolled back when it raises,
+    and with it the summary changes its flushes hold (``tally.holding``)."""
+    with holding.layer(db.session), db.session.begin_nested():
+        yield
 
 
 def _give_ids(new: Iterable[object]) -> None:
@@ -323,6 +338,14 @@ def run_import(kind: str, path: Path | str, actor: User, *, apply: bool = False,
     if not may_import(actor, kind):
         result.problems.append(Problem(None, message=_("Your role cannot import this list.")))
         return result
+    # The summary changes of every chunk are written once, by the commit (or never).
+    with holding.holding(db.session, dry_run=not apply):
+        _run(kind, path, actor, result, apply, progress)
+    return result
+
+
+def _run(kind: str, path: Path | str, actor: User, result: ImportResult, apply: bool,
+         progress: Progress | None) -> None:
     try:
         check_workbook_file(path)
         with WorkbookReader(path, columns_for(kind)) as reader:
@@ -334,10 +357,10 @@ def run_import(kind: str, path: Path | str, actor: User, *, apply: bool = False,
                 "%(row)s of sheet “%(sheet)s”).", header=c.header, row=table.header_row,
                 sheet=table.sheet)) for c in table.missing]
             if not result.ok:
-                return result
+                return
             ids_known = _begin()
             handler = _handler_class(kind)(actor, table, result)
-            handler.ids_known = ids_known
+            handler.ids_known, handler.dry_run = ids_known, not apply
             with _young_collections_only():
                 for rows in _chunks(reader.rows(), CHUNK):
                     handler.handle_chunk(rows)
@@ -365,4 +388,3 @@ def run_import(kind: str, path: Path | str, actor: User, *, apply: bool = False,
         result.applied = True
     else:
         db.session.rollback()
-    return result

@@ -8,6 +8,10 @@ enterprise moved to another unit, or a change whose old values were not loaded, 
 the units concerned from the records instead. If the flush or the transaction fails, the
 summary rows go with it.
 
+A long transaction (an import) may hold the changes back and write them once before it
+commits (``holding``): its flushes then hand their changes to the holder in
+``session.info[HELD]`` instead of writing them.
+
 ``rebuild()`` recomputes the rows from the records (after bulk loads, or to check them).
 """
 
@@ -37,13 +41,15 @@ from ..models import (
 from . import events
 
 _PENDING = "ldld_tally"
+# Key in ``session.info`` of the holder of the flushes' changes (``holding.Held``), if any.
+HELD = "ldld_tally.held"
 _UNKNOWN = object()
 CHUNK = 2000
 # The columns of a summary row's key, in the order of ``events.Key``.
 TALLY_KEY = ("unit_id", "kind", "code", "grain", "starts_on")
 
 
-class _Pending:
+class Pending:
     """The summary changes of one flush."""
 
     def __init__(self) -> None:
@@ -52,6 +58,16 @@ class _Pending:
         self.rebuild: set[int | None] = set()
         self.rebuild_all = False
         self.enterprises: dict[int, tuple] = {}  # id(enterprise) -> (unit, ownership, zone)
+
+    def __bool__(self) -> bool:
+        return bool(self.tally or self.people or self.rebuild or self.rebuild_all)
+
+    def merge(self, other: Pending) -> None:
+        """Add ``other``'s changes (of a later flush) to these."""
+        self.tally.update(other.tally)
+        self.people.update(other.people)
+        self.rebuild |= other.rebuild
+        self.rebuild_all = self.rebuild_all or other.rebuild_all
 
 
 def _old(obj: object, key: str) -> object:
@@ -123,7 +139,7 @@ def _ident(obj: object | None) -> object:
     return None if obj is None else obj.id
 
 
-def _enterprise_profile(session: Session, enterprise: Enterprise, pending: _Pending) -> tuple:
+def _enterprise_profile(session: Session, enterprise: Enterprise, pending: Pending) -> tuple:
     """(unit, ownership, zone id) of an enterprise, worked out once per flush (an import
     adds thousands of members to a few enterprises)."""
     found = pending.enterprises.get(id(enterprise))
@@ -134,7 +150,7 @@ def _enterprise_profile(session: Session, enterprise: Enterprise, pending: _Pend
     return found
 
 
-def _after(session: Session, dossier: Dossier, pending: _Pending) -> tuple[int | None, dict] | None:
+def _after(session: Session, dossier: Dossier, pending: Pending) -> tuple[int | None, dict] | None:
     """The unit and values of ``dossier`` as this flush leaves it (None without a unit)."""
     person = _target(session, dossier, "person", "person_id", Person)
     enterprise = _target(session, person, "enterprise", "enterprise_id", Enterprise)
@@ -181,7 +197,7 @@ def _before(session: Session, dossier: Dossier) -> tuple[int | None, dict] | obj
     return unit, values
 
 
-def _dossier_change(session: Session, dossier: Dossier, pending: _Pending, new: bool, gone: bool) -> None:
+def _dossier_change(session: Session, dossier: Dossier, pending: Pending, new: bool, gone: bool) -> None:
     """Take away what ``dossier`` added before (unless new), add what it adds now (unless
     deleted); rebuild its unit when its old values are not known."""
     after = None if gone else _after(session, dossier, pending)
@@ -199,7 +215,10 @@ def _dossier_change(session: Session, dossier: Dossier, pending: _Pending, new: 
 
 
 def _before_flush(session: Session, flush_context, _instances) -> None:  # noqa: ANN001
-    pending = _Pending()
+    held = session.info.get(HELD)
+    if held is not None and held.dry_run:
+        return
+    pending = Pending()
     dossiers: dict[int, tuple[Dossier, bool, bool]] = {}  # id(obj) -> (dossier, new, gone)
     for obj in session.new:
         if isinstance(obj, Dossier):
@@ -236,15 +255,23 @@ def _before_flush(session: Session, flush_context, _instances) -> None:  # noqa:
     for dossier, new, gone in dossiers.values():
         _dossier_change(session, dossier, pending, new, gone)
     pending.rebuild.discard(None)
-    if pending.tally or pending.people or pending.rebuild or pending.rebuild_all:
+    if pending:
         flush_context.attributes[_PENDING] = pending
 
 
 def _after_flush(session: Session, flush_context) -> None:  # noqa: ANN001
-    pending: _Pending | None = flush_context.attributes.pop(_PENDING, None)
+    pending: Pending | None = flush_context.attributes.pop(_PENDING, None)
     if pending is None:
         return
-    connection = session.connection()
+    held = session.info.get(HELD)
+    if held is not None:
+        held.add(pending)
+    else:
+        write(session.connection(), pending)
+
+
+def write(connection: Connection, pending: Pending) -> None:
+    """Write the changes of one flush (or of many, merged) to the summary rows."""
     if pending.rebuild_all:
         rebuild(connection)
         return

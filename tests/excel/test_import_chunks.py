@@ -18,6 +18,7 @@ from ldld_tracker.excel.dossier_rows import DossierRows
 from ldld_tracker.excel.importer import run_import
 from ldld_tracker.extensions import db
 from ldld_tracker.models import AuditEntry, Dossier, Introducer, Person, Role
+from ldld_tracker.tally import upkeep
 
 from .. import factories
 from .helpers import INTRODUCED, PATH_HEADERS, PERSON_HEADERS, person_row, write
@@ -95,6 +96,28 @@ def test_progress_is_reported_once_the_rows_it_counts_are_written(app, officer, 
 
     run_import("dossiers", _workbook(tmp_path), officer, apply=True, progress=progress)
     assert written[:2] == [(CHUNK, CHUNK), (2 * CHUNK, 2 * CHUNK)]
+
+
+def test_an_applied_import_writes_the_summaries_once_when_it_commits(app, officer, tmp_path):
+    """Each chunk's members add to the same summary rows: they are added up over the
+    whole import and written by its commit, not chunk by chunk."""
+    writes: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        if statement.startswith("INSERT INTO unit_tally"):
+            writes.append(statement)
+
+    seen_by_progress: list[int] = []
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        result = run_import("dossiers", _workbook(tmp_path), officer, apply=True,
+                            progress=lambda _n, _e: seen_by_progress.append(len(writes)))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert result.applied
+    assert seen_by_progress == [0, 0, 0]  # after each full chunk, then at the end
+    assert len(writes) == 1
+    assert upkeep.differences(db.session.connection()) == []
 
 
 def test_every_object_a_chunked_import_writes_is_audited_with_its_id(app, officer, tmp_path):

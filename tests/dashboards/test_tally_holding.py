@@ -1,0 +1,127 @@
+"""Summary changes held back over a long transaction (an import) are written once, when it
+commits, in it; a savepoint rolled back, or the whole transaction, takes its held changes
+with it; a dry run works none out and cannot commit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import event, func, select
+
+from ldld_tracker.extensions import db
+from ldld_tracker.models import UnitMembers, UnitTally
+from ldld_tracker.tally import holding, upkeep
+
+from .. import factories
+from .helpers import admitted
+
+SUMMARY_TABLES = ("unit_tally", "unit_members")
+
+
+class _SummaryWrites:
+    """Counts the statements that write the summary tables."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, _conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) and any(
+                table in statement for table in SUMMARY_TABLES):
+            self.count += 1
+
+
+@pytest.fixture
+def summary_writes(app):
+    writes = _SummaryWrites()
+    event.listen(db.engine, "before_cursor_execute", writes)
+    yield writes
+    event.remove(db.engine, "before_cursor_execute", writes)
+
+
+def _agree() -> None:
+    assert upkeep.differences(db.session.connection()) == []
+
+
+def _holds_anything() -> bool:
+    held = db.session.info[upkeep.HELD]
+    return any(held.layers)
+
+
+def _admitted_rows() -> int:
+    """Admissions counted by the summaries (the day rows of milestone 8)."""
+    return db.session.scalar(select(func.coalesce(func.sum(UnitTally.n), 0)).where(
+        UnitTally.kind == "r", UnitTally.code == "admitted", UnitTally.grain == "d")) or 0
+
+
+def test_held_changes_are_written_once_by_the_commit(app, summary_writes):
+    enterprise = factories.enterprise("643")
+    db.session.commit()
+    summary_writes.count = 0
+    with holding.holding(db.session):
+        for day in (3, 4, 5):
+            admitted(date(2020, 6, day), enterprise)
+            db.session.flush()
+        assert summary_writes.count == 0
+        assert _admitted_rows() == 0  # nothing yet, in this very transaction
+        db.session.commit()
+    assert summary_writes.count > 0
+    assert _admitted_rows() == 3
+    assert db.session.scalar(select(UnitMembers.people)) == 3
+    _agree()
+
+
+def test_a_savepoint_rolled_back_takes_its_held_changes_with_it(app):
+    enterprise = factories.enterprise("643")
+    db.session.commit()
+    with holding.holding(db.session):
+        with holding.layer(db.session), db.session.begin_nested():
+            admitted(date(2020, 6, 1), enterprise)
+            db.session.flush()
+        with pytest.raises(LookupError), holding.layer(db.session), db.session.begin_nested():
+            admitted(date(2020, 6, 2), enterprise)
+            admitted(date(2020, 6, 3), enterprise)
+            db.session.flush()
+            raise LookupError("refused")
+        with holding.layer(db.session), db.session.begin_nested():
+            with holding.layer(db.session), db.session.begin_nested():  # nested twice, kept
+                admitted(date(2020, 6, 4), enterprise)
+                db.session.flush()
+        db.session.commit()
+    assert _admitted_rows() == 2
+    _agree()
+
+
+def test_a_transaction_rolled_back_drops_what_it_held(app):
+    enterprise = factories.enterprise("643")
+    db.session.commit()
+    with holding.holding(db.session):
+        admitted(date(2020, 6, 1), enterprise)
+        db.session.flush()
+        db.session.rollback()
+        admitted(date(2020, 6, 2), factories.enterprise("643"))
+        db.session.commit()
+    assert _admitted_rows() == 1
+    _agree()
+
+
+def test_a_dry_run_works_out_no_summaries_and_cannot_commit(app, summary_writes):
+    enterprise = factories.enterprise("643")
+    db.session.commit()
+    summary_writes.count = 0
+    with holding.holding(db.session, dry_run=True):
+        admitted(date(2020, 6, 1), enterprise)
+        db.session.flush()
+        assert not _holds_anything()
+        with pytest.raises(RuntimeError):
+            db.session.commit()
+        db.session.rollback()
+    assert summary_writes.count == 0
+    _agree()
+
+
+def test_holding_twice_is_a_mistake(app):
+    with holding.holding(db.session), pytest.raises(RuntimeError):
+        with holding.holding(db.session):
+            pass
+    assert upkeep.HELD not in db.session.info
