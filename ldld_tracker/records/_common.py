@@ -8,7 +8,6 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import inspect
 from sqlalchemy.orm import Mapper
-from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit
 from ..errors import EditConflict
@@ -30,16 +29,21 @@ def fill_defaults(obj: Any) -> None:
     a deferred flush is what the flush writes. The version column is left to the ORM.
 
     The columns without a default (dates not yet recorded …) read None, as the flush
-    leaves them: they are given None as if loaded (no change recorded, nothing more
-    written), so that each read of them, thousands in an import, is a plain look-up
-    instead of going through the attribute's loaders to find nothing."""
-    state = inspect(obj)
-    for key, value in _scalar_defaults(state.mapper):
-        if key not in state.dict:
-            setattr(obj, key, value)
-    for key in _no_default(state.mapper):
-        if key not in state.dict:
-            set_committed_value(obj, key, None)
+    leaves them. All are given as if loaded (``set_committed_value``, written straight
+    into the new object's state: it has no history, nothing expired, nothing to load),
+    so that each read of them, thousands in an import, is a plain look-up instead of
+    going through the attribute's loaders; the flush inserts what the state holds."""
+    loaded = inspect(obj).dict
+    for key, value in _initial_values(type(obj)):
+        if key not in loaded:
+            loaded[key] = value
+
+
+@cache
+def _initial_values(model: type) -> tuple[tuple[str, Any], ...]:
+    """(attribute, value) a new object of ``model`` is given by ``fill_defaults``."""
+    mapper = inspect(model)
+    return _scalar_defaults(mapper) + tuple((key, None) for key in _no_default(mapper))
 
 
 @cache
