@@ -6,7 +6,10 @@ import os
 import platform
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
+
+REFERENCE_ADDITIONS = 10_000_000
 
 
 def _cpu_model() -> str:
@@ -45,6 +48,19 @@ def load_average() -> str:
         return " ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:
         return "unknown"
+
+
+def reference_seconds() -> float:
+    """How fast the machine runs right now: a fixed piece of pure-Python work (10 million
+    additions), best of three. A shared machine's speed drifts between runs; comparing
+    this before comparing two runs' times tells the machine's share from the code's."""
+    best = float("inf")
+    for _ in range(3):
+        started, total = time.perf_counter(), 0
+        for number in range(REFERENCE_ADDITIONS):
+            total += number
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def describe(pg_bin: Path | None) -> dict[str, str]:

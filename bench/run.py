@@ -144,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
 
     command = "make bench" + (f" BENCH_ARGS={shlex.quote(' '.join(argv or sys.argv[1:]))}"
                               if (argv or sys.argv[1:]) else "")
-    results = report.Results(command, machine.describe(find_bin_dir()), machine.load_average())
+    results = report.Results(command, machine.describe(find_bin_dir()), machine.load_average(),
+                             pace_before=machine.reference_seconds())
     started = time.perf_counter()
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     province_file = None
@@ -159,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     if "postgres" in args.only and not args.quick:
         _postgres(args, results)
     results.load_after = machine.load_average()
+    results.pace_after = machine.reference_seconds()
     if not args.quick:
         for part in PARTS:
             if part in args.only:
