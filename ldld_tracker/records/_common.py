@@ -29,10 +29,11 @@ def fill_defaults(obj: Any) -> None:
     a deferred flush is what the flush writes. The version column is left to the ORM.
 
     The columns without a default (dates not yet recorded …) read None, as the flush
-    leaves them. All are given as if loaded (``set_committed_value``, written straight
-    into the new object's state: it has no history, nothing expired, nothing to load),
-    so that each read of them, thousands in an import, is a plain look-up instead of
-    going through the attribute's loaders; the flush inserts what the state holds."""
+    leaves them. All are given as if loaded: written straight into the new object's
+    state, as ``set_committed_value`` would without its bookkeeping (a new object has no
+    history, nothing expired, nothing to load), so that each read of them, thousands in
+    an import, is a plain look-up instead of going through the attribute's loaders. The
+    flush inserts what the state holds."""
     loaded = inspect(obj).dict
     for key, value in _initial_values(type(obj)):
         if key not in loaded:

@@ -9,7 +9,9 @@ run (an import's preview, always rolled back) does not even work them out, and m
 commit.
 
 Savepoints: what the flushes inside ``layer()`` add is kept when the block ends normally
-and dropped when it raises, as the savepoint it wraps is released or rolled back.
+and dropped when it raises, as the savepoint it wraps is released or rolled back. While
+changes are held, every savepoint must be opened inside a ``layer()`` (the importer's
+``_savepoint`` does both): the holder cannot tell which flushes a bare one rolled back.
 """
 
 from __future__ import annotations
