@@ -11,7 +11,8 @@ commit.
 Savepoints: what the flushes inside ``layer()`` add is kept when the block ends normally
 and dropped when it raises, as the savepoint it wraps is released or rolled back. While
 changes are held, every savepoint must be opened inside a ``layer()`` (the importer's
-``_savepoint`` does both): the holder cannot tell which flushes a bare one rolled back.
+``_savepoint`` does both): the holder could not tell which flushes a bare one rolled back,
+so opening one is refused.
 """
 
 from __future__ import annotations
@@ -88,6 +89,18 @@ def _before_commit(session: Session) -> None:
     held.write(session)
 
 
+def _after_transaction_create(session: Session, transaction: SessionTransaction) -> None:
+    held: Held | None = session.info.get(HELD)
+    if held is None or not transaction.nested:
+        return
+    savepoints, outer = 0, transaction
+    while outer is not None:
+        savepoints += outer.nested
+        outer = outer.parent
+    if savepoints > len(held.layers) - 1:
+        raise RuntimeError("a savepoint opened while summary changes are held needs a layer()")
+
+
 def _after_soft_rollback(session: Session, previous: SessionTransaction) -> None:
     held: Held | None = session.info.get(HELD)
     if held is not None and previous.parent is None:  # the transaction itself
@@ -98,4 +111,5 @@ def install() -> None:
     """Listen to every ORM session's commits and rollbacks (once per process)."""
     if not event.contains(Session, "before_commit", _before_commit):
         event.listen(Session, "before_commit", _before_commit)
+        event.listen(Session, "after_transaction_create", _after_transaction_create)
         event.listen(Session, "after_soft_rollback", _after_soft_rollback)

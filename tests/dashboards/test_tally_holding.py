@@ -125,3 +125,14 @@ def test_holding_twice_is_a_mistake(app):
         with holding.holding(db.session):
             pass
     assert upkeep.HELD not in db.session.info
+
+
+def test_a_savepoint_outside_a_layer_is_refused_while_changes_are_held(app):
+    """Its rollback would leave its flushes' changes held: refused, not silently wrong."""
+    with holding.holding(db.session):
+        with pytest.raises(RuntimeError):
+            db.session.begin_nested()
+        db.session.rollback()
+    with db.session.begin_nested():  # nothing held: as usual
+        factories.enterprise("643")
+    db.session.commit()
