@@ -88,10 +88,7 @@ def app():
             _check_tally()
         finally:  # (a failed check must not leave its rows to the next test)
             if on_postgres:
-                tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables
-                                   if t.name not in REFERENCE_TABLES)
-                with db.engine.begin() as connection:
-                    connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+                _empty_postgres_tables()
             db.engine.dispose()
 
 
@@ -100,6 +97,24 @@ def app():
 # are emptied after each test.
 REFERENCE_TABLES = tuple(model.__table__.name for model in REFERENCE_MODELS)
 _loaded_reference: tuple | None = None
+
+
+def _empty_postgres_tables() -> None:
+    """Every table but the reference data emptied, its ids numbered from 1 again. Rows are
+    deleted, children first, rather than truncated: truncating the 13 tables cost 100 ms
+    per test, a tenth of the PostgreSQL run, deleting a test's few rows 10 ms. The audit
+    log refuses DELETE (append-only, by trigger), so it alone is truncated."""
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+    numbered = ", ".join(f"('\"{t.name}\"', '{t.autoincrement_column.name}')" for t in tables
+                         if t.autoincrement_column is not None)
+    with db.engine.begin() as connection:
+        for table in tables:
+            if table.name == "audit_entry":
+                connection.execute(text(f'TRUNCATE "{table.name}"'))
+            else:
+                connection.execute(table.delete())
+        connection.execute(text("SELECT setval(pg_get_serial_sequence(t, c), 1, false) "
+                                f"FROM (VALUES {numbered}) AS numbered (t, c)"))
 
 
 def _reference_state() -> tuple | None:
