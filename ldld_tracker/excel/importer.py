@@ -146,7 +146,7 @@ class RowHandler:
         mark = (len(self.result.problems), self.result.new, self.result.changed,
                 self.result.unchanged, len(self.seen))
         try:
-            with _savepoint():
+            with holding.savepoint(db.session):
                 self.batch = True
                 with db.session.no_autoflush:
                     self.prepare([values for _row, values, errors in chunk if not errors])
@@ -184,7 +184,7 @@ class RowHandler:
             return
         try:
             if savepoint:
-                with _savepoint():
+                with holding.savepoint(db.session):
                     status = self.apply(values)
             else:
                 # A refused row may leave part of its changes in the session: the import
@@ -208,14 +208,6 @@ class RowHandler:
             self.problem("", _("The database refused this row; check its values."))
             return
         self.result.count(status)
-
-
-@contextmanager
-def _savepoint() -> Iterator[None]:
-    """A savepoint, released when the block ends normally and rolled back when it raises,
-    and with it the summary changes its flushes hold (``tally.holding``)."""
-    with holding.layer(db.session), db.session.begin_nested():
-        yield
 
 
 def _give_ids(new: Iterable[object]) -> None:

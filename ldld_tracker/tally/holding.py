@@ -8,11 +8,10 @@ see the records without their summaries); a transaction rolled back writes nothi
 run (an import's preview, always rolled back) does not even work them out, and may not
 commit.
 
-Savepoints: what the flushes inside ``layer()`` add is kept when the block ends normally
-and dropped when it raises, as the savepoint it wraps is released or rolled back. While
-changes are held, every savepoint must be opened inside a ``layer()`` (the importer's
-``_savepoint`` does both): the holder could not tell which flushes a bare one rolled back,
-so opening one is refused.
+Savepoints: opened with ``savepoint()``, what the flushes inside add is kept when the
+block ends normally and dropped when it raises, as the savepoint is released or rolled
+back. While changes are held, a savepoint opened otherwise (``session.begin_nested()``)
+is refused: the holder could not tell which flushes its rollback undid.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from .upkeep import HELD, Pending, write
 
 class Held:
     """The changes of the flushes so far: one layer for the transaction, one more for
-    each open ``layer()``."""
+    each open ``savepoint()``."""
 
     def __init__(self, dry_run: bool = False) -> None:
         self.layers: list[Pending] = [Pending()]
@@ -61,17 +60,19 @@ def holding(session: Session, dry_run: bool = False) -> Iterator[Held]:
 
 
 @contextmanager
-def layer(session: Session) -> Iterator[None]:
-    """Around a savepoint: its flushes' changes are kept if the block ends normally,
-    dropped if it raises. Nothing to do when nothing is held."""
+def savepoint(session: Session) -> Iterator[None]:
+    """A savepoint around the block: released when it ends normally, rolled back when it
+    raises, and with it the summary changes its flushes hold, if any are held."""
     held: Held | None = session.info.get(HELD)
     if held is None:
-        yield
+        with session.begin_nested():
+            yield
         return
     depth = len(held.layers)
     held.layers.append(Pending())
     try:
-        yield
+        with session.begin_nested():
+            yield
     except BaseException:
         del held.layers[depth:]
         raise
@@ -98,7 +99,7 @@ def _after_transaction_create(session: Session, transaction: SessionTransaction)
         savepoints += outer.nested
         outer = outer.parent
     if savepoints > len(held.layers) - 1:
-        raise RuntimeError("a savepoint opened while summary changes are held needs a layer()")
+        raise RuntimeError("while summary changes are held, open savepoints with holding.savepoint()")
 
 
 def _after_soft_rollback(session: Session, previous: SessionTransaction) -> None:

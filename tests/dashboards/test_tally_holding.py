@@ -75,16 +75,16 @@ def test_a_savepoint_rolled_back_takes_its_held_changes_with_it(app):
     enterprise = factories.enterprise("643")
     db.session.commit()
     with holding.holding(db.session):
-        with holding.layer(db.session), db.session.begin_nested():
+        with holding.savepoint(db.session):
             admitted(date(2020, 6, 1), enterprise)
             db.session.flush()
-        with pytest.raises(LookupError), holding.layer(db.session), db.session.begin_nested():
+        with pytest.raises(LookupError), holding.savepoint(db.session):
             admitted(date(2020, 6, 2), enterprise)
             admitted(date(2020, 6, 3), enterprise)
             db.session.flush()
             raise LookupError("refused")
-        with holding.layer(db.session), db.session.begin_nested():
-            with holding.layer(db.session), db.session.begin_nested():  # nested twice, kept
+        with holding.savepoint(db.session):
+            with holding.savepoint(db.session):  # nested twice, kept
                 admitted(date(2020, 6, 4), enterprise)
                 db.session.flush()
         db.session.commit()
@@ -127,7 +127,7 @@ def test_holding_twice_is_a_mistake(app):
     assert upkeep.HELD not in db.session.info
 
 
-def test_a_savepoint_outside_a_layer_is_refused_while_changes_are_held(app):
+def test_a_bare_savepoint_is_refused_while_changes_are_held(app):
     """Its rollback would leave its flushes' changes held: refused, not silently wrong."""
     with holding.holding(db.session):
         with pytest.raises(RuntimeError):
