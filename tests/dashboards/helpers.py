@@ -102,3 +102,14 @@ def count_queries() -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", before)
+
+
+SUMMARY_TABLES = ("unit_tally", "unit_members")
+
+
+def writes_summaries(statement: str) -> bool:
+    """Whether ``statement`` (as ``count_queries`` collects it) writes the dashboards'
+    summary tables."""
+    verb, _space, rest = statement.lstrip().partition(" ")
+    return verb.upper() in ("INSERT", "UPDATE", "DELETE") and any(
+        table in rest for table in SUMMARY_TABLES)

@@ -7,36 +7,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from ldld_tracker.extensions import db
 from ldld_tracker.models import UnitMembers, UnitTally
 from ldld_tracker.tally import holding, upkeep
 
 from .. import factories
-from .helpers import admitted
-
-SUMMARY_TABLES = ("unit_tally", "unit_members")
-
-
-class _SummaryWrites:
-    """Counts the statements that write the summary tables."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, _conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
-        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) and any(
-                table in statement for table in SUMMARY_TABLES):
-            self.count += 1
-
-
-@pytest.fixture
-def summary_writes(app):
-    writes = _SummaryWrites()
-    event.listen(db.engine, "before_cursor_execute", writes)
-    yield writes
-    event.remove(db.engine, "before_cursor_execute", writes)
+from .helpers import admitted, count_queries, writes_summaries
 
 
 def _agree() -> None:
@@ -54,18 +32,17 @@ def _admitted_rows() -> int:
         UnitTally.kind == "r", UnitTally.code == "admitted", UnitTally.grain == "d")) or 0
 
 
-def test_held_changes_are_written_once_by_the_commit(app, summary_writes):
+def test_held_changes_are_written_once_by_the_commit(app):
     enterprise = factories.enterprise("643")
     db.session.commit()
-    summary_writes.count = 0
-    with holding.holding(db.session):
+    with count_queries() as statements, holding.holding(db.session):
         for day in (3, 4, 5):
             admitted(date(2020, 6, day), enterprise)
             db.session.flush()
-        assert summary_writes.count == 0
+        assert not any(map(writes_summaries, statements))
         assert _admitted_rows() == 0  # nothing yet, in this very transaction
         db.session.commit()
-    assert summary_writes.count > 0
+    assert any(map(writes_summaries, statements))
     assert _admitted_rows() == 3
     assert db.session.scalar(select(UnitMembers.people)) == 3
     _agree()
@@ -105,18 +82,17 @@ def test_a_transaction_rolled_back_drops_what_it_held(app):
     _agree()
 
 
-def test_a_dry_run_works_out_no_summaries_and_cannot_commit(app, summary_writes):
+def test_a_dry_run_works_out_no_summaries_and_cannot_commit(app):
     enterprise = factories.enterprise("643")
     db.session.commit()
-    summary_writes.count = 0
-    with holding.holding(db.session, dry_run=True):
+    with count_queries() as statements, holding.holding(db.session, dry_run=True):
         admitted(date(2020, 6, 1), enterprise)
         db.session.flush()
         assert not _holds_anything()
         with pytest.raises(RuntimeError):
             db.session.commit()
         db.session.rollback()
-    assert summary_writes.count == 0
+    assert not any(map(writes_summaries, statements))
     _agree()
 
 

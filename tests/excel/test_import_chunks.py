@@ -21,6 +21,7 @@ from ldld_tracker.models import AuditEntry, Dossier, Introducer, Person, Role
 from ldld_tracker.tally import upkeep
 
 from .. import factories
+from ..dashboards.helpers import count_queries
 from .helpers import INTRODUCED, PATH_HEADERS, PERSON_HEADERS, person_row, write
 
 # Small chunks for these tests (the import's own are 200 rows): the row-by-row fallback
@@ -101,19 +102,14 @@ def test_progress_is_reported_once_the_rows_it_counts_are_written(app, officer, 
 def test_an_applied_import_writes_the_summaries_once_when_it_commits(app, officer, tmp_path):
     """Each chunk's members add to the same summary rows: they are added up over the
     whole import and written by its commit, not chunk by chunk."""
-    writes: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
-        if statement.startswith("INSERT INTO unit_tally"):
-            writes.append(statement)
+    def tally_inserts() -> list[str]:
+        return [s for s in statements if s.startswith("INSERT INTO unit_tally")]
 
     seen_by_progress: list[int] = []
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as statements:
         result = run_import("dossiers", _workbook(tmp_path), officer, apply=True,
-                            progress=lambda _n, _e: seen_by_progress.append(len(writes)))
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+                            progress=lambda _n, _e: seen_by_progress.append(len(tally_inserts())))
+    writes = tally_inserts()
     assert result.applied
     assert seen_by_progress == [0, 0, 0]  # after each full chunk, then at the end
     assert len(writes) == 1

@@ -6,19 +6,18 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from sqlalchemy import event
-
 from ldld_tracker.excel import importer
 from ldld_tracker.excel.importer import run_import
 from ldld_tracker.extensions import db
 from ldld_tracker.models import Role
 
 from .. import factories
+from ..dashboards.helpers import SUMMARY_TABLES, count_queries, writes_summaries
 from .helpers import INTRODUCED, PATH_HEADERS, PERSON_HEADERS, person_row, write
 
 # The summaries' upserts (ldld_tracker.tally) send one row per summary key a chunk touches,
-# in statements of up to 2,000 rows: how many depends on the dates, not on this import.
-SUMMARY_TABLES = {"unit_tally", "unit_members"}
+# in statements of up to 2,000 rows: how many depends on the dates, not on this import;
+# they are counted apart (``writes_summaries``).
 _TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE)\s+\"?(\w+)", re.IGNORECASE)
 
 
@@ -32,23 +31,15 @@ def _statements(tmp_path, rows: int, apply: bool = False) -> tuple[Counter, int]
     path = write(tmp_path / f"new-{rows}.xlsx", [PERSON_HEADERS + PATH_HEADERS, *[
         person_row(f"{rows:03d}{n:09d}", tax_codes[n], name=f"Lê Văn Đếm {n}") + INTRODUCED
         for n in range(rows)]])
+    with count_queries() as statements:
+        result = run_import("dossiers", path, officer, apply=apply)
     seen: Counter = Counter()
-    summaries = 0
-
-    def count(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:  # noqa: ANN001
-        nonlocal summaries
+    for statement in statements:
         table = _TABLE.search(statement)
         name = table.group(1).lower() if table else ""
-        if name in SUMMARY_TABLES:
-            summaries += statement.split(None, 1)[0].upper() != "SELECT"
-        else:
+        if name not in SUMMARY_TABLES:
             seen[(statement.split(None, 1)[0].upper(), name)] += 1
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        result = run_import("dossiers", path, officer, apply=apply)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+    summaries = sum(map(writes_summaries, statements))
     assert result.ok and result.new == rows and result.applied == apply
     return seen, summaries
 
