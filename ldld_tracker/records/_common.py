@@ -7,7 +7,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import inspect
-from sqlalchemy.orm import Mapper
 
 from .. import audit
 from ..errors import EditConflict
@@ -42,27 +41,23 @@ def fill_defaults(obj: Any) -> None:
 
 @cache
 def _initial_values(model: type) -> tuple[tuple[str, Any], ...]:
-    """(attribute, value) a new object of ``model`` is given by ``fill_defaults``."""
+    """(attribute, value) a new object of ``model`` is given by ``fill_defaults``: each
+    column's scalar default, and None for a column the flush leaves NULL when not set (no
+    default of any kind, neither a primary key nor the version column, which the flush
+    fills)."""
     mapper = inspect(model)
-    return _scalar_defaults(mapper) + tuple((key, None) for key in _no_default(mapper))
-
-
-@cache
-def _scalar_defaults(mapper: Mapper) -> tuple[tuple[str, Any], ...]:
-    return tuple((attr.key, attr.columns[0].default.arg) for attr in mapper.column_attrs
-                 if attr.columns[0] is not mapper.version_id_col
-                 and attr.columns[0].default is not None and attr.columns[0].default.is_scalar)
-
-
-@cache
-def _no_default(mapper: Mapper) -> tuple[str, ...]:
-    """Column attributes that a flush leaves NULL when not set: no default of any kind,
-    neither a primary key nor the version column (the flush gives those their values)."""
-    return tuple(attr.key for attr in mapper.column_attrs
-                 if len(attr.columns) == 1 and attr.columns[0] is not mapper.version_id_col
-                 and not attr.columns[0].primary_key and attr.columns[0].default is None
-                 and attr.columns[0].server_default is None
-                 and attr.columns[0].onupdate is None and attr.columns[0].server_onupdate is None)
+    values = []
+    for attr in mapper.column_attrs:
+        column = attr.columns[0]
+        if column is mapper.version_id_col:
+            continue
+        if column.default is not None and column.default.is_scalar:
+            values.append((attr.key, column.default.arg))
+        elif (len(attr.columns) == 1 and not column.primary_key and column.default is None
+              and column.server_default is None and column.onupdate is None
+              and column.server_onupdate is None):
+            values.append((attr.key, None))
+    return tuple(values)
 
 
 def apply_changes(obj: Any, values: dict[str, Any], fields: tuple[str, ...], actor: User,
