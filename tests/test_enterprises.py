@@ -399,7 +399,8 @@ def test_district_of_another_unit_gets_404_exactly_as_for_a_missing_enterprise(c
     missing = client.get("/enterprises/999999")
     assert hidden.status_code == missing.status_code == 404
     path = f"/enterprises/{other.id}".encode()
-    assert hidden.data.replace(path, b"PATH") == missing.data.replace(b"/enterprises/999999", b"PATH")
+    assert factories.page_without_tokens(hidden.data.replace(path, b"PATH")) == \
+        factories.page_without_tokens(missing.data.replace(b"/enterprises/999999", b"PATH"))
     assert client.post(f"/enterprises/{other.id}/edit",
                        data=form_data(version="1")).status_code == 404
 
