@@ -1,11 +1,17 @@
-"""Streaming read of an officer's workbook: find the header row, then yield the rows.
+"""Reading an officer's workbook: find the header row, then yield the rows.
 
 Real workbooks have a title (often merged cells) above the table, the columns in any
 order, headers written with or without accents, in capitals, with "*" or a hint in
 brackets, and empty rows. The header row is looked for in the first 15 rows of each
 visible sheet; rows keep the number Excel shows, and columns their letter, so every
-message can point at the exact cell. The file is read in openpyxl's read-only mode, row
-by row, so a large workbook never sits in memory whole.
+message can point at the exact cell.
+
+The sheet is parsed by calamine (``python-calamine``, in Rust), more than ten times faster
+than openpyxl's read-only mode: the cells of one sheet's area are held in memory as the
+rows are handed out one at a time. So the file is first scanned
+(``safety.check_contents``): an XML bomb or a sheet whose cells span too large an area
+is refused before it is parsed. Cells come back as openpyxl gives them: ``None`` for an
+empty cell, a whole number as ``int``, dates as ``date`` or ``datetime``.
 """
 
 from __future__ import annotations
@@ -15,14 +21,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from defusedxml import DefusedXmlException
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from python_calamine import CalamineSheet, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from ..text import ref_key
 from .columns import ImportColumn
-from .safety import MAX_ROWS, UnsafeWorkbook, damaged_message, ensure_defused
+from .safety import MAX_ROWS, UnsafeWorkbook, check_contents, damaged_message
 
 HEADER_SEARCH_ROWS = 15
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -62,14 +67,21 @@ class Table:
 def _unsafe(error: BaseException) -> UnsafeWorkbook:
     if isinstance(error, UnsafeWorkbook):
         return error
-    chain: list[BaseException] = []
-    while error is not None and error not in chain:  # openpyxl wraps the parser's error
-        chain.append(error)
-        error = error.__cause__ or error.__context__
-    if any(isinstance(e, DefusedXmlException) for e in chain):
-        return UnsafeWorkbook(_("This workbook contains XML that is refused for safety "
-                                "(entity definitions). Save it again from Excel as .xlsx."))
     return UnsafeWorkbook(damaged_message())
+
+
+def _sheet_rows(sheet: CalamineSheet) -> Iterator[tuple[int, tuple]]:
+    """Every row from row 1 with its number, cells from column A, as openpyxl gives them.
+
+    calamine yields rows from the first but cells from the area's first column, and ""
+    for an empty cell and every number as a float."""
+    start = sheet.start
+    pad = (None,) * (start[1] if start else 0)
+    for number, values in enumerate(sheet.iter_rows(), 1):
+        yield number, pad + tuple(
+            None if value == "" else
+            int(value) if value.__class__ is float and value.is_integer() else value
+            for value in values)
 
 
 def _match_header(values: tuple, lookup: dict[str, ImportColumn]) -> tuple[dict, list[str]]:
@@ -94,17 +106,13 @@ class WorkbookReader:
     describes the header and ``reader.rows()`` yields the non-empty data rows."""
 
     def __init__(self, path: Path | str, columns: tuple[ImportColumn, ...]) -> None:
-        ensure_defused()
         self.columns = columns
         self._lookup = {header_key(name): column for column in columns
                         for name in (column.header, *column.aliases)}
-        # Our own handle, closed whatever happens: openpyxl leaves its archive open when
-        # it fails half-way through a damaged file.
-        self._handle = open(path, "rb")  # closed in close()
         try:
-            self._workbook = load_workbook(self._handle, read_only=True, data_only=True)
+            check_contents(path)
+            self._workbook = CalamineWorkbook.from_path(str(path))
         except Exception as error:  # any failure to open is the file's, not ours
-            self._handle.close()
             raise _unsafe(error) from None
         try:
             self.table, self._sheet = self._find_table()
@@ -120,24 +128,24 @@ class WorkbookReader:
 
     def close(self) -> None:
         self._workbook.close()
-        self._handle.close()
 
-    def _find_table(self) -> tuple[Table, object]:
-        best: tuple[int, Table, object] | None = None
-        for sheet in self._workbook.worksheets:
-            if getattr(sheet, "sheet_state", "visible") != "visible":
+    def _find_table(self) -> tuple[Table, CalamineSheet]:
+        best: tuple[int, Table, CalamineSheet] | None = None
+        for meta in self._workbook.sheets_metadata:
+            if (meta.visible != SheetVisibleEnum.Visible
+                    or meta.typ != SheetTypeEnum.WorkSheet):
                 continue
-            stated_rows, stated_columns = sheet.max_row or 0, sheet.max_column or 0
-            sheet.reset_dimensions()  # a wrong stored size must not cut rows or columns off
-            for number, values in enumerate(
-                    sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True), 1):
+            sheet = self._workbook.get_sheet_by_name(meta.name)
+            last_row, last_column = (sheet.end[0] + 1, sheet.end[1] + 1) if sheet.end else (0, 0)
+            for number, values in _sheet_rows(sheet):
+                if number > HEADER_SEARCH_ROWS:
+                    break
                 found, duplicates = _match_header(values, self._lookup)
                 if len(found) >= 2 and (best is None or len(found) > best[0]):
-                    estimated = max(stated_rows - number, 0)
-                    width = max(stated_columns, len(values))
-                    best = (len(found), Table(sheet.title, number, found, [
+                    best = (len(found), Table(meta.name, number, found, [
                         c for c in self.columns if c.required and c.key not in found],
-                        duplicates, estimated, width), sheet)
+                        duplicates, max(last_row - number, 0), max(last_column, len(values))),
+                        sheet)
         if best is None:
             raise UnsafeWorkbook(_(
                 "No header row was found: the column headers (for example “%(a)s”, “%(b)s”) "
@@ -149,19 +157,18 @@ class WorkbookReader:
     def all_rows(self) -> Iterator[tuple[int, tuple]]:
         """Every row from the first, empty ones included, for copying the sheet."""
         try:
-            yield from enumerate(self._sheet.iter_rows(values_only=True), 1)
+            yield from _sheet_rows(self._sheet)
         except Exception as error:
             raise _unsafe(error) from None
 
     def rows(self) -> Iterator[Row]:
         """The data rows below the header, empty ones skipped; at most ``MAX_ROWS``."""
-        sheet = self._sheet
         found = list(self.table.found.values())
         count = 0
-        number = self.table.header_row
         try:
-            for values in sheet.iter_rows(min_row=self.table.header_row + 1, values_only=True):
-                number += 1
+            for number, values in _sheet_rows(self._sheet):
+                if number <= self.table.header_row:
+                    continue
                 cells = {f.column.key: values[f.index] if f.index < len(values) else None
                          for f in found}
                 if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):

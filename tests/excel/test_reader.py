@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date, datetime
 
 import pytest
 from openpyxl import Workbook
@@ -95,3 +96,41 @@ def test_row_limit(app, tmp_path, monkeypatch):
     with WorkbookReader(path, ENTERPRISE_COLUMNS) as reader, pytest.raises(UnsafeWorkbook) as error:
         list(reader.rows())
     assert "3" in error.value.message
+
+
+def test_a_table_away_from_a1_keeps_excel_row_numbers_and_column_letters(app, tmp_path):
+    """The sheet's first cells are at C3: rows still count from 1, columns from A."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["C3"], sheet["D3"], sheet["E3"] = "Tên doanh nghiệp", "Mã số thuế", "Số lao động"
+    sheet["C4"], sheet["D4"], sheet["E4"] = "Công ty A", 6000111222, 25
+    sheet["C6"], sheet["D6"], sheet["E6"] = "Công ty B", "6000111333", 7.5
+    workbook.save(tmp_path / "t.xlsx")
+    with WorkbookReader(tmp_path / "t.xlsx", ENTERPRISE_COLUMNS) as reader:
+        table = reader.table
+        rows = list(reader.rows())
+        copied = dict(reader.all_rows())
+    assert table.header_row == 3
+    assert {k: f.letter for k, f in table.found.items()} == {
+        "name": "C", "tax_code": "D", "workforce": "E"}
+    assert [r.number for r in rows] == [4, 6]
+    # Whole numbers as int, as openpyxl gives them; others as float; empty cells None.
+    assert rows[0].values == {"name": "Công ty A", "tax_code": 6000111222, "workforce": 25}
+    assert type(rows[0].values["workforce"]) is int
+    assert rows[1].values["workforce"] == 7.5
+    assert copied[4] == (None, None, "Công ty A", 6000111222, 25)
+    assert copied[5] == (None,) * 5  # an empty row inside the table, as wide
+
+
+def test_dates_and_formula_results_are_read_as_values(app, tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Họ và tên", "Ngày sinh", "Số CCCD"])
+    sheet.append(["Nguyễn Văn An", date(1990, 5, 6), "066190000001"])
+    sheet["B2"].number_format = "dd/mm/yyyy"
+    workbook.save(tmp_path / "t.xlsx")
+    with WorkbookReader(tmp_path / "t.xlsx", DOSSIER_COLUMNS) as reader:
+        (row,) = list(reader.rows())
+    assert row.number == 2
+    assert row.values["birth_date"] in (date(1990, 5, 6), datetime(1990, 5, 6))
+    assert row.values["citizen_id"] == "066190000001"
