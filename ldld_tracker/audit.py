@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from enum import Enum
 from functools import cache
@@ -9,12 +11,32 @@ from typing import Any
 
 from sqlalchemy import insert, inspect
 from sqlalchemy.exc import NoInspectionAvailable
+from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import AuditEntry, User
 
 # Key in ``session.info`` of the entries ``record(flush=False)`` holds back.
 DEFERRED = "audit.deferred"
+# Key in ``session.info`` set while no entry is kept (``unkept``).
+UNKEPT = "audit.unkept"
+
+
+@contextmanager
+def unkept(session: Session) -> Iterator[None]:
+    """No audit entry is made in ``session`` meanwhile: for work that is always rolled
+    back (an import's preview), whose entries could never be written. Operations skip
+    the snapshots they take only for their entry (``kept()``)."""
+    session.info[UNKEPT] = True
+    try:
+        yield
+    finally:
+        session.info.pop(UNKEPT, None)
+
+
+def kept() -> bool:
+    """Whether an entry recorded now would be kept (see ``unkept``)."""
+    return UNKEPT not in db.session.info
 
 
 def _plain(value: Any) -> Any:
@@ -64,7 +86,10 @@ def record(
     ``flush=False`` is for callers that write many changes and flush once (the import):
     the entry is held back, in order, and returns None; ``write_deferred()``, called after
     that flush, writes the held entries with the ids their objects then have (entries are
-    never updated once inserted, so the id must be known before the entry is written)."""
+    never updated once inserted, so the id must be known before the entry is written).
+    Inside ``unkept`` nothing is recorded."""
+    if UNKEPT in db.session.info:
+        return None
     values = _values(actor, action, obj, changes, reason)
     if not flush:
         db.session.info.setdefault(DEFERRED, []).append((values, obj))

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import cache
 from pathlib import Path
 
@@ -98,8 +98,6 @@ class RowHandler:
         # Whether the ids new rows will get are known before they are written: the
         # import holds SQLite's write lock (see ``_begin``).
         self.ids_known = False
-        # A preview: everything is checked and written, then rolled back.
-        self.dry_run = False
 
     def apply(self, values: dict[str, object]) -> str:
         raise NotImplementedError
@@ -157,10 +155,7 @@ class RowHandler:
                     with db.session.no_autoflush:
                         _give_ids(db.session.new)
                 db.session.flush()
-                if self.dry_run:  # rolled back at the end: the entries would go with it
-                    audit.discard_deferred()
-                else:
-                    audit.write_deferred()
+                audit.write_deferred()
             _let_go(written)
         except SQLAlchemyError:
             audit.discard_deferred()
@@ -330,8 +325,10 @@ def run_import(kind: str, path: Path | str, actor: User, *, apply: bool = False,
     if not may_import(actor, kind):
         result.problems.append(Problem(None, message=_("Your role cannot import this list.")))
         return result
-    # The summary changes of every chunk are written once, by the commit (or never).
-    with holding.holding(db.session, dry_run=not apply):
+    # The summary changes of every chunk are written once, by the commit (or never); a
+    # preview, always rolled back, works out no summaries and makes no audit entries.
+    with holding.holding(db.session, dry_run=not apply), \
+            (nullcontext() if apply else audit.unkept(db.session)):
         _run(kind, path, actor, result, apply, progress)
     return result
 
@@ -352,7 +349,7 @@ def _run(kind: str, path: Path | str, actor: User, result: ImportResult, apply: 
                 return
             ids_known = _begin()
             handler = _handler_class(kind)(actor, table, result)
-            handler.ids_known, handler.dry_run = ids_known, not apply
+            handler.ids_known = ids_known
             with _young_collections_only():
                 for rows in _chunks(reader.rows(), CHUNK):
                     handler.handle_chunk(rows)

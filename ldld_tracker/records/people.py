@@ -84,9 +84,10 @@ def create_person(values: dict[str, Any], actor: User, *, flush: bool = True,
         db.session.flush()
     else:
         fill_defaults(person)
-    audit.record(actor, "person.create", person, {
-        k: [None, v] for k, v in audit.snapshot(person, FIELDS).items() if v not in (None, "")},
-        flush=flush)
+    if audit.kept():
+        audit.record(actor, "person.create", person, {
+            k: [None, v] for k, v in audit.snapshot(person, FIELDS).items()
+            if v not in (None, "")}, flush=flush)
     return person
 
 

@@ -45,8 +45,9 @@ def open_dossier(person: Person, actor: User, *, flush: bool = True, **values: o
         db.session.flush()
     else:
         fill_defaults(dossier)
-    audit.record(actor, "dossier.create", dossier,
-                 audit.snapshot(dossier, ("party_cell", "cell_is_grassroots")), flush=flush)
+    if audit.kept():
+        audit.record(actor, "dossier.create", dossier,
+                     audit.snapshot(dossier, ("party_cell", "cell_is_grassroots")), flush=flush)
     return dossier
 
 
@@ -74,12 +75,13 @@ def record_milestone(
         raise RuleViolation(findings)
 
     names = milestone_fields(milestone)
-    before = audit.snapshot(dossier, names)
+    keep = audit.kept()  # else the snapshots would serve no entry
+    before = audit.snapshot(dossier, names) if keep else {}
     setattr(dossier, milestone.date_field, entry.on)
     for name in milestone.detail_fields:
         value = entry.details.get(name)
         setattr(dossier, name, "" if value is None and _is_text(name) else value)
-    changes = audit.changes_between(before, audit.snapshot(dossier, names))
+    changes = audit.changes_between(before, audit.snapshot(dossier, names)) if keep else {}
     if milestone.code == "introduced":
         changes["introducers"] = _replace_introducers(dossier, entry)
     action = "milestone.correct" if correcting else "milestone.record"

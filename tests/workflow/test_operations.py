@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from ldld_tracker import audit
 from ldld_tracker.errors import OperationRefused, RuleViolation
 from ldld_tracker.extensions import db
 from ldld_tracker.models import AuditEntry, Dossier, EndKind, Introducer, Role
@@ -79,6 +80,33 @@ def test_introduction_records_its_introducers_in_the_audit_entry():
     record_milestone(dossier, entry("introduced"), district_officer(), TODAY)
     assert [i.full_name for i in dossier.introducers] == ["Trần Văn Giới"]
     assert audit_entries(dossier)[-1].changes["introducers"] == [[], ["Trần Văn Giới"]]
+
+
+
+def test_inside_unkept_a_milestone_is_recorded_and_checked_without_an_audit_entry():
+    person = factories.person(education=None)
+    dossier = dossier_through("introduced", person)
+    actor = district_officer()
+    before = len(audit_entries(dossier))
+    with audit.unkept(db.session):
+        assert not audit.kept()
+        warnings = record_milestone(dossier, entry("cell_resolved"), actor, TODAY)
+        with pytest.raises(RuleViolation):
+            record_milestone(dossier, entry("committee_resolved", TODAY + timedelta(days=1)),
+                             actor, TODAY)
+        assert audit.record(actor, "anything", dossier) is None
+    assert audit.kept()
+    assert [w.rule for w in warnings] == ["education"]
+    assert dossier.cell_resolved_on == PATH["cell_resolved"]
+    db.session.flush()
+    assert len(audit_entries(dossier)) == before
+    assert not [o for o in db.session.new if isinstance(o, AuditEntry)]
+
+
+def test_unkept_ends_with_its_block_even_when_the_block_raises():
+    with pytest.raises(OperationRefused), audit.unkept(db.session):
+        raise OperationRefused("refused")
+    assert audit.kept()
 
 
 @pytest.mark.parametrize(
