@@ -223,7 +223,7 @@ def _give_ids(new: Iterable[object]) -> None:
             continue
         first = (db.session.scalar(select(func.max(column))) or 0) + 1
         for number, state in enumerate(sorted(states, key=lambda s: s.insert_order), first):
-            setattr(state.obj(), key, number)
+            state.dict[key] = number  # a new object's value: the INSERT sends it
 
 
 @cache

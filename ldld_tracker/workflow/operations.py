@@ -84,9 +84,10 @@ def record_milestone(
     changes = audit.changes_between(before, audit.snapshot(dossier, names)) if keep else {}
     if milestone.code == "introduced":
         changes["introducers"] = _replace_introducers(dossier, entry)
-    action = "milestone.correct" if correcting else "milestone.record"
-    audit.record(actor, action, dossier, {"milestone": entry.code, **changes}, reason,
-                 flush=flush)
+    if keep:
+        action = "milestone.correct" if correcting else "milestone.record"
+        audit.record(actor, action, dossier, {"milestone": entry.code, **changes}, reason,
+                     flush=flush)
     if flush:
         db.session.flush()
     return [f for f in findings if not f.blocking]

@@ -176,6 +176,8 @@ def _with_cell(data: bytes, row_xml: str) -> bytes:
     "<row r = '1048576'><c r = 'XFD1048576'><v>1</v></c></row>",
     # Cells without a reference are placed after the last: still counted.
     '<row r="1048576">' + "<c><v>1</v></c>" * 20 + "</row>",
+    # The same with the tags' namespace prefix spelled out.
+    '<x:row r="1048576">' + "<x:c><x:v>1</x:v></x:c>" * 20 + "</x:row>",
 ])
 def test_a_sheet_spanning_too_large_an_area_is_refused_before_parsing(tmp_path, row_xml):
     path = tmp_path / "far.xlsx"
