@@ -122,6 +122,7 @@ median run of three each)."""
         book = work / "import.xlsx"
         rows = build_import_workbook(copy, book)
         results["read"] = _worker("read", str(copy), str(book))
+        results["read-calamine"] = _worker("read-calamine", str(copy), str(book))
         results["import"] = _worker("import", str(copy), str(book))
         results["import-apply"] = _worker("import-apply", str(copy), str(book), fresh=database)
         results["import"]["rows"] = results["import-apply"]["rows"] = rows

@@ -6,7 +6,8 @@ Modes: ``report`` (GET /reports/dossiers.xlsx as the board), ``writer`` (the sam
 fetched with sqlite3 and written with XlsxWriter's constant-memory mode), ``import`` and
 ``import-apply`` (the dossiers workbook through the importer as a district officer:
 the preview, or the preview and the write), ``read`` (openpyxl's read-only mode reading
-every cell of the workbook).
+every cell of the workbook: the goal's floor), ``read-calamine`` (calamine, the
+importer's own reader, reading every cell: for comparison).
 """
 
 from __future__ import annotations
@@ -124,6 +125,20 @@ def _read(workbook: str) -> tuple[float, float, int]:
     return time.perf_counter() - started, before, count
 
 
+def _read_calamine(workbook: str) -> tuple[float, float, int]:
+    from python_calamine import CalamineWorkbook
+
+    before = _rss_mb()
+    started = time.perf_counter()
+    book = CalamineWorkbook.from_path(workbook)
+    count = 0
+    for name in book.sheet_names:
+        for _row in book.get_sheet_by_name(name).iter_rows():
+            count += 1
+    book.close()
+    return time.perf_counter() - started, before, count
+
+
 def main(argv: list[str]) -> None:
     mode, database, *rest = argv
     if mode == "report":
@@ -134,6 +149,8 @@ def main(argv: list[str]) -> None:
         seconds, before, size = _import(database, rest[0], mode == "import-apply")
     elif mode == "read":
         seconds, before, size = _read(rest[0])
+    elif mode == "read-calamine":
+        seconds, before, size = _read_calamine(rest[0])
     else:
         raise SystemExit(f"unknown mode {mode}")
     print(json.dumps({"seconds": seconds, "peak_mb": _peak_mb(), "before_mb": before,
