@@ -41,9 +41,17 @@ def clean(text: str | None) -> str:
     """NFC-normalise, drop invisible and control characters, collapse white space."""
     if text is None:
         return ""
+    text = str(text)
+    if text.isprintable() and unicodedata.is_normalized("NFC", text):
+        # Already composed, with no control or invisible character (each of those is
+        # unprintable, and " " is the only printable space): only spaces to collapse.
+        # Names are cleaned several times on their way in; this is the usual case.
+        if "  " in text or text[:1] == " " or text[-1:] == " ":
+            return _SPACES.sub(" ", text).strip()
+        return text
     # Marks are dropped before composing: one between a letter and its accents would
     # otherwise keep them apart.
-    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", str(text)))
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
     text = "".join(ch if ch.isprintable() or ch.isspace() else " " for ch in text)
     return _SPACES.sub(" ", text).strip()
 

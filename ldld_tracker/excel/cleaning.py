@@ -28,8 +28,6 @@ from . import columns as cols
 from .legacy_fonts import decode
 from .safety import strip_neutralising_quote
 
-_SPACES = re.compile(r"\s+")  # as ``text.clean`` collapses them
-
 
 class CellError(Exception):
     def __init__(self, message: str) -> None:
@@ -47,19 +45,6 @@ def is_blank(raw: object) -> bool:
     if raw.isprintable():
         return not raw.strip()
     return not clean(raw)
-
-
-def _clean(value: str) -> str:
-    """``clean(value)``, quicker for text without control or invisible characters (every
-    invisible character ``clean`` drops is unprintable, and the only printable space is
-    " "): such text needs composing and its spaces collapsing, nothing more."""
-    if value.isprintable():
-        value = unicodedata.normalize("NFC", value)
-        if value.isprintable():
-            if "  " in value or value[:1] == " " or value[-1:] == " ":
-                return _SPACES.sub(" ", value).strip()
-            return value
-    return clean(value)
 
 
 def _number_text(raw: float | int) -> str:
@@ -86,7 +71,7 @@ def text(raw: object, max_length: int = 0) -> str:
         if value.isascii() and value.isprintable():
             # Plain ASCII: already composed, and never old-font text (``decode`` leaves
             # ASCII as it is); only its spaces and an export's quote to take off.
-            value = _clean(strip_neutralising_quote(value.strip()))
+            value = clean(strip_neutralising_quote(value.strip()))
         else:
             value = strip_neutralising_quote(unicodedata.normalize("NFC", value).strip())
             decoded = decode(value)
@@ -98,7 +83,7 @@ def text(raw: object, max_length: int = 0) -> str:
             if not decoded.encoding:
                 # "Ð" (Icelandic eth) is often typed for the Vietnamese "Đ".
                 value = value.replace("\u00d0", "Đ").replace("\u00f0", "đ")
-            value = _clean(value)
+            value = clean(value)
     if max_length and len(value) > max_length:
         raise CellError(_("Too long: at most %(n)s characters.", n=max_length))
     return value
