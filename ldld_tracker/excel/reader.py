@@ -60,8 +60,8 @@ class Table:
     found: dict[str, FoundColumn]
     missing: list[ImportColumn] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
-    estimated_rows: int = 0
-    width: int = 0  # the widest row as the file states it (or the header's width)
+    estimated_rows: int = 0  # rows below the header, empty ones included (for progress)
+    width: int = 0  # columns up to the farthest cell of the sheet (or the header's width)
 
 
 def _unsafe(error: BaseException) -> UnsafeWorkbook:
