@@ -88,7 +88,7 @@ def record(
     that flush, writes the held entries with the ids their objects then have (entries are
     never updated once inserted, so the id must be known before the entry is written).
     Inside ``unkept`` nothing is recorded."""
-    if UNKEPT in db.session.info:
+    if not kept():
         return None
     values = _values(actor, action, obj, changes, reason)
     if not flush:
