@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -42,3 +43,20 @@ def person_row(citizen_id: str, tax_code: str, name: str = "Nguyễn Văn An",
                born: object = date(1990, 5, 17), sex: str = "Nam", ethnic: str = "Kinh",
                role: str = "Công nhân", education: str = "12/12") -> list:
     return [name, born, sex, ethnic, citizen_id, tax_code, role, education]
+
+
+def messy_dossiers(tmp_path: Path, tax_code: str = "6000111222") -> Path:
+    """Four people as officers type them: a title, blank rows, an ID held as a number,
+    dates typed as text, old-font (TCVN3) text, decomposed accents, stray spaces."""
+    return write(tmp_path / "hs.xlsx", [
+        [*PERSON_HEADERS, *PATH_HEADERS, "Ghi chú"],
+        ["NGUYỄN VĂN AN", "5/6/90", "Nam", "Ê-đê", 66190001234, tax_code, "Công nhân", "12/12",
+         *INTRODUCED, "ghi chú  "],
+        ["Nguyeãn Thò Bình", "05-06-1992", "nữ", "Kinh", "066192001235", tax_code,
+         "CÁN BỘ CÔNG ĐOÀN", "9/12", "10/01/2020"],
+        [],
+        ["Tr\u00adêng V¨n C\u00adêng", "01/01/1995", "Nam", "£ §ª", "066195001236", int(tax_code),
+         "Công nhân", "THPT", date(2020, 2, 1)],
+        [unicodedata.normalize("NFD", "  Phạm  Thị Hòa "), "02/03/1993 ", "Nữ ", "Kinh",
+         "066193001237 ", f" {tax_code} ", "Công nhân", "12/12"],
+    ], title="DANH SÁCH ĐOÀN VIÊN ƯU TÚ", merge="A1:H1", blank_rows=2)

@@ -14,7 +14,15 @@ from ldld_tracker.extensions import db
 from ldld_tracker.models import AuditEntry, Dossier, Enterprise, Introducer, Ownership, Person, Role
 
 from .. import factories
-from .helpers import ENTERPRISE_HEADERS, INTRODUCED, PATH_HEADERS, PERSON_HEADERS, person_row, write
+from .helpers import (
+    ENTERPRISE_HEADERS,
+    INTRODUCED,
+    PATH_HEADERS,
+    PERSON_HEADERS,
+    messy_dossiers,
+    person_row,
+    write,
+)
 
 
 def fingerprint() -> tuple:
@@ -121,21 +129,6 @@ def test_the_board_cannot_import(app, tmp_path):
     board = factories.user(Role.BOARD)
     result = run_import("dossiers", write(tmp_path / "x.xlsx", [PERSON_HEADERS]), board, apply=True)
     assert not result.applied and result.errors[0].row is None
-
-
-def messy_dossiers(tmp_path, tax_code="6000111222"):
-    return write(tmp_path / "hs.xlsx", [
-        [*PERSON_HEADERS, *PATH_HEADERS, "Ghi chú"],
-        ["NGUYỄN VĂN AN", "5/6/90", "Nam", "Ê-đê", 66190001234, tax_code, "Công nhân", "12/12",
-         *INTRODUCED, "ghi chú  "],
-        ["Nguyeãn Thò Bình", "05-06-1992", "nữ", "Kinh", "066192001235", tax_code,
-         "CÁN BỘ CÔNG ĐOÀN", "9/12", "10/01/2020"],
-        [],
-        ["Tr\u00adêng V¨n C\u00adêng", "01/01/1995", "Nam", "£ §ª", "066195001236", int(tax_code),
-         "Công nhân", "THPT", date(2020, 2, 1)],
-        [unicodedata.normalize("NFD", "  Phạm  Thị Hòa "), "02/03/1993 ", "Nữ ", "Kinh",
-         "066193001237 ", f" {tax_code} ", "Công nhân", "12/12"],
-    ], title="DANH SÁCH ĐOÀN VIÊN ƯU TÚ", merge="A1:H1", blank_rows=2)
 
 
 def test_messy_dossier_workbook_goes_through_every_rule(officer, company, tmp_path):

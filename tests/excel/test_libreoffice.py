@@ -27,7 +27,7 @@ from ldld_tracker.models import Role
 from ldld_tracker.workflow.rules import END_CODES, STAGE_CODES
 
 from .. import factories
-from .test_importer import messy_dossiers
+from .helpers import messy_dossiers
 
 CURRENT = STAGE_CODES + END_CODES
 
