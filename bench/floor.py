@@ -181,14 +181,31 @@ def _summary_sets(dialect: Dialect, unit: int | None) -> dict[str, str]:
             f"SELECT t.code, {month}, sum(t.n) FROM "
             f"{_rows(('r', start, end, 'm'), codes=admitted_or_introduced)} "
             f"JOIN unit u ON u.id = t.unit_id WHERE {where} GROUP BY t.code, {month}"),
+        "medians (summaries)": _medians_from_summaries(where, as_of),
         "breakdowns (summaries)": (
             f"SELECT t.kind, t.code, sum(t.n) FROM {_rows(('b', start, end, 'y'), ('r', start, end, 'y'))} "
             f"JOIN unit u ON u.id = t.unit_id WHERE {where} GROUP BY t.kind, t.code"),
     }
 
 
+def _medians_from_summaries(where: str, as_of: date) -> str:
+    """The medians read off the kept histogram of moves (kind ``w``, code
+    ``stage:0000012``): running sums per unit and stage and for every unit together."""
+    first = as_of - timedelta(days=WINDOW_DAYS - 1)
+    stage, days = "substr(code, 1, length(code) - 8)", "CAST(substr(code, length(code) - 6) AS INTEGER)"
+    return (f"WITH hist AS (SELECT u.name AS unit, t.code, sum(t.n) AS n FROM "
+            f"{_rows(('w', first, as_of, 'y'))} JOIN unit u ON u.id = t.unit_id WHERE {where} "
+            "GROUP BY u.id, u.name, t.code HAVING sum(t.n) <> 0), "
+            f"both_ AS (SELECT unit, {stage} AS s, {days} AS days, n FROM hist UNION ALL "
+            f"SELECT '', {stage}, {days}, sum(n) FROM hist GROUP BY code), "
+            "ranked AS (SELECT unit, s, days, sum(n) OVER (PARTITION BY unit, s ORDER BY days) AS "
+            "running, sum(n) OVER (PARTITION BY unit, s) AS total FROM both_) SELECT unit, s, "
+            "(min(CASE WHEN running * 2 >= total THEN days END) + min(CASE WHEN running * 2 >= "
+            "total + 1 THEN days END)) / 2.0, max(total) FROM ranked GROUP BY unit, s")
+
+
 def _medians(dialect: Dialect, where: str) -> str:
-    recorded = [f"CASE WHEN d.{c} <= :as_of THEN d.{c} END AS r{i}" for i, c in enumerate(DATES)]
+    recorded = [f"d.{c} AS r{i}" for i, c in enumerate(DATES)]
     wide = (f"SELECT u.name AS unit, {', '.join(recorded)} {DOSSIER_JOIN} WHERE {where} AND ("
             + " OR ".join(f"(d.{c} > :since AND d.{c} <= :as_of)" for c in DATES[1:]) + ")")
     branches = []
@@ -197,7 +214,7 @@ def _medians(dialect: Dialect, where: str) -> str:
         following = f"COALESCE({', '.join(later)})" if len(later) > 1 else later[0]
         days = dialect.days(following, f"r{i}")
         branches.append(f"SELECT unit, {i} AS s, {days} AS days FROM wide "
-                        f"WHERE {following} > :since AND {days} >= 0")
+                        f"WHERE {following} > :since AND {following} <= :as_of AND {days} >= 0")
     moves = " UNION ALL ".join(branches)
     if dialect.name == "postgresql":
         return (f"WITH wide AS ({wide}) SELECT COALESCE(unit, ''), s, percentile_cont(0.5) WITHIN "
@@ -296,15 +313,20 @@ def parameters(runner: Runner, unit: int | None) -> dict:
     return params
 
 
-def due_parameters(runner: Runner, base: dict, median_rows: list) -> tuple[dict, dict[str, date]]:
+def due_parameters(runner: Runner, base: dict, median_rows: list,
+                   summary_rows: list) -> tuple[dict, dict[str, date]]:
     """The due lists' cut-off dates: from the rules (as the application works them out)
-    and from the medians just computed."""
+    and from the medians just computed (over the records, and over the summaries: the
+    two must agree)."""
     from ldld_tracker.dashboards import due
     from ldld_tracker.workflow.rules import RuleValues
 
     as_of = date.fromisoformat(AS_OF)
     medians = {STAGES[int(s)]: float(m) for unit, s, m, _n in median_rows if unit == ""}
     samples = {STAGES[int(s)]: int(n) for unit, s, _m, n in median_rows if unit == ""}
+    kept = {(unit, STAGES.index(s), float(m), int(n)) for unit, s, m, n in summary_rows}
+    if kept != {(unit, int(s), float(m), int(n)) for unit, s, m, n in median_rows}:
+        raise AssertionError("the medians over the summaries differ from those over the records")
     cut_offs = due._stuck_cut_offs(as_of, {"": medians}, samples)
     rules = RuleValues()
     soon = as_of + timedelta(days=due.SOON_DAYS)

@@ -56,3 +56,26 @@ def test_the_summaries_migration_fills_them_from_the_records_already_there(tmp_p
             assert upkeep.differences(connection) == []
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_the_waits_migration_fills_them_as_the_application_counts_them(tmp_path):
+    """Its SQL (per database) gives the rows the application's own computation gives."""
+    from ldld_tracker.demo.seed import seed_demo
+    from ldld_tracker.tally import upkeep
+
+    app = _fresh_app(tmp_path)
+    with app.app_context():
+        upgrade()
+        seed_demo()
+        db.session.commit()
+        downgrade(revision="c5a845a4abfc")  # back before the waits: their rows go
+        count = "SELECT count(*) FROM unit_tally WHERE kind = 'w'"
+        with db.engine.connect() as connection:
+            assert connection.execute(text(count)).scalar() == 0
+            assert upkeep.differences(connection) != []
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text(count)).scalar() > 100
+            assert upkeep.differences(connection) == []
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -6,8 +6,10 @@ day)`` -1. Its stage on any day is then the sum of its ``s`` rows up to that day
 breakdowns, its admission and its introduction also add ``("b", "admitted:women", date)``
 and the like: one row per trait of the person and the enterprise (``PROFILE_FIELDS``),
 and the person's age in full years on that date (``admitted:age:27``), so "young" is
-decided when reading, by the rule value then in force. A change to a dossier removes what
-its old values added and adds what its new values add.
+decided when reading, by the rule value then in force. For the medians of the time spent at
+each stage, each move from a milestone to the next one recorded adds ``("w",
+"identified:0000012", day)`` on the day of the later milestone (``waits``). A change to a
+dossier removes what its old values added and adds what its new values add.
 
 Each row is kept per day, month and year; the stage moves are also kept summed over all
 time (grain ``a``), so the number at each stage today is one row per unit and stage.
@@ -23,7 +25,10 @@ from ..workflow import counting
 from ..workflow.rules import MILESTONE_BY_CODE, MILESTONES
 from .periods import ALL, ALL_TIME, DAY, MONTH, YEAR
 
-REACHED, STAGE, TRAIT = "r", "s", "b"
+REACHED, STAGE, TRAIT, WAIT = "r", "s", "b", "w"
+# Days waited, zero-padded in a wait's code so that one stage's codes sort by days (the
+# dates of 0001 to 9999 are less than ten million days apart).
+WAIT_DIGITS = 7
 # The dossier values its contribution depends on.
 DOSSIER_FIELDS: tuple[str, ...] = tuple(m.date_field for m in MILESTONES) + ("end_kind", "ended_on")
 # ... and the person's and the enterprise's, for the breakdowns.
@@ -66,6 +71,28 @@ def _value(member: object) -> object:
     return getattr(member, "value", member)
 
 
+def wait_code(stage: str, days: int) -> str:
+    """The code of ``days`` spent at ``stage`` (``identified:0000012``)."""
+    return f"{stage}:{days:0{WAIT_DIGITS}d}"
+
+
+def waits(dossier: object) -> list[tuple[str, date, int]]:
+    """``(stage, day, days)`` of each move of a dossier: from a milestone to the next one
+    recorded in path order (later milestones can be recorded without the ones between),
+    dated on the day of that next one; the days are those between the two dates. A move
+    whose next date is earlier than its own (dates out of order) is left out."""
+    dates = [getattr(dossier, m.date_field) for m in MILESTONES]
+    found = []
+    following = None
+    for index in range(len(MILESTONES) - 2, -1, -1):
+        if dates[index + 1] is not None:
+            following = dates[index + 1]
+        start = dates[index]
+        if start is not None and following is not None and following >= start:
+            found.append((MILESTONES[index].code, following, (following - start).days))
+    return found
+
+
 def dossier_events(dossier: object) -> list[tuple[str, str, date, int]]:
     """``(kind, code, day, count)`` for one dossier (anything with ``DOSSIER_FIELDS``)."""
     events = [(REACHED, m.code, on, 1) for m in MILESTONES
@@ -74,6 +101,7 @@ def dossier_events(dossier: object) -> list[tuple[str, str, date, int]]:
         on = getattr(dossier, MILESTONE_BY_CODE[code].date_field)
         if on is not None:
             events += [(TRAIT, f"{code}:{trait}", on, 1) for trait in traits(dossier, on)]
+    events += [(WAIT, wait_code(stage, days), day, 1) for stage, day, days in waits(dossier)]
     for day, left, entered in counting.stage_moves(dossier):
         if left != counting.NO_STAGE:
             events.append((STAGE, left, day, -1))

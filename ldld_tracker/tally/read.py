@@ -15,7 +15,7 @@ from functools import lru_cache
 from sqlalchemy import Subquery, literal, select, union_all
 
 from ..models import UnitTally
-from .events import REACHED, STAGE, TRAIT
+from .events import REACHED, STAGE, TRAIT, WAIT
 from .periods import ALL, MONTH, YEAR, signed_pieces
 
 Range = tuple[str, date | None, date, str]  # kind, first day (None: from the start), last, coarsest
@@ -64,3 +64,9 @@ def traits_between(first: date, last: date) -> Range:
     """The breakdown rows (``admitted:women`` …) of the admissions and introductions dated
     in ``[first, last]``."""
     return (TRAIT, first, last, YEAR)
+
+
+def waits_between(first: date, last: date) -> Range:
+    """The rows whose sum per code is the number of moves between stages completed in
+    ``[first, last]``, by stage and days waited (``events.wait_code``)."""
+    return (WAIT, first, last, YEAR)

@@ -16,7 +16,9 @@ from sqlalchemy import select
 from ldld_tracker.dashboards import due, durations, queries
 from ldld_tracker.extensions import db
 from ldld_tracker.models import Dossier, Enterprise, Person, Role, Unit
+from ldld_tracker.workflow import operations
 from ldld_tracker.workflow.calendar import add_months, add_working_days
+from ldld_tracker.workflow.checks import MilestoneEntry
 from ldld_tracker.workflow.counting import stage_of
 from ldld_tracker.workflow.rules import MILESTONE_BY_CODE, MILESTONES, rule_values
 
@@ -69,14 +71,16 @@ def _deadline_list(snap: SimpleNamespace, as_of: date) -> str | None:
 
 
 def _medians(records, as_of: date) -> tuple[dict[str, dict[str, float]], dict[str, int]]:
+    """Each move from a milestone to the next one recorded, completed in the year up to
+    ``as_of``: the days between the two dates."""
     since = as_of - timedelta(days=durations.WINDOW_DAYS)
     waits: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for record in records:
-        snap = _as_of(record.dossier, as_of)
+        dossier = record.dossier
         for index, code in enumerate(durations.WAITING_STAGES):
-            start = getattr(snap, DATES[index])
-            following = next((d for name in DATES[index + 1:] if (d := getattr(snap, name))), None)
-            if start and following and following > since and following >= start:
+            start = getattr(dossier, DATES[index])
+            following = next((d for name in DATES[index + 1:] if (d := getattr(dossier, name))), None)
+            if start and following and since < following <= as_of and following >= start:
                 for unit in (record.unit, ""):
                     waits[unit][code].append((following - start).days)
     medians = {unit: {code: median(days) for code, days in stages.items()}
@@ -162,6 +166,39 @@ def test_a_district_officer_sees_the_lists_and_medians_of_the_district_only(seed
     expected = _expected(records, as_of)
     for key in due.DEADLINE_LISTS:
         assert result.lists[key].total == len(expected.get(key, [])), key
+
+
+def test_an_enterprise_officer_sees_the_medians_of_the_enterprise_only(seeded):
+    """Counted from the enterprise's dossiers (the summaries are per unit)."""
+    as_of = date(2021, 9, 1)
+    records = _records()
+    enterprise_id = max({r.dossier.person.enterprise_id for r in records},
+                        key=lambda e: sum(r.dossier.person.enterprise_id == e for r in records))
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    officer = factories.user(Role.ENTERPRISE, enterprise_obj=enterprise)
+    mine = [r for r in records if r.dossier.person.enterprise_id == enterprise_id]
+    result = due.due_and_stuck(officer, queries.progress_frame(officer, as_of.year, as_of))
+    medians, samples = _medians(mine, as_of)
+    assert medians and result.medians == medians and result.samples == samples
+
+
+def test_a_step_recorded_is_in_the_medians_at_once(app):
+    """The board's medians are read from the summaries: kept in the step's transaction."""
+    board = factories.user(Role.BOARD)
+    officer = factories.user(Role.DISTRICT, unit_obj=factories.unit("643"))
+    enterprise = factories.enterprise("643")
+    as_of = date(2020, 12, 15)
+    dossier = factories.dossier(factories.person(enterprise), identified_on=date(2020, 5, 1))
+    progress = queries.progress_frame(board, 2020, as_of)
+    assert due.due_and_stuck(board, progress).medians == {}
+    trained = {"certificate_no": "C1"}
+    operations.record_milestone(dossier, MilestoneEntry("trained", date(2020, 5, 15), trained),
+                                officer, as_of)
+    result = due.due_and_stuck(board, progress)
+    assert result.medians == {"": {"identified": 14}, enterprise.unit.name: {"identified": 14}}
+    operations.record_milestone(dossier, MilestoneEntry("trained", date(2020, 5, 20), trained),
+                                officer, as_of, reason="wrong day")
+    assert due.due_and_stuck(board, progress).medians[""] == {"identified": 19}
 
 
 def test_a_dossier_waiting_twice_the_median_and_a_month_is_stuck(app):

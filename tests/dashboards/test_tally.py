@@ -21,6 +21,7 @@ from ldld_tracker.tally import upkeep
 from ldld_tracker.tally.periods import ALL, DAY, MONTH, YEAR, pieces, signed_pieces
 from ldld_tracker.workflow import counting, operations
 from ldld_tracker.workflow.checks import MilestoneEntry
+from ldld_tracker.workflow.rules import MILESTONES
 
 from .. import factories
 from .helpers import admitted, introduced, populate
@@ -124,6 +125,26 @@ def test_stage_moves_give_the_stage_of_a_dossier_on_every_day(app):
             entered = [m for m in moves if m[0] <= day]
             assert (entered[-1][2] if entered else counting.NO_STAGE) == expected, (dossier.id, day)
             day += timedelta(days=1)
+
+
+def test_a_dossier_adds_a_wait_for_each_move_to_the_next_milestone_recorded():
+    """From each milestone to the next one recorded in path order (verification skipped
+    here), dated on the later day; a later date earlier than its step's is no move."""
+    from types import SimpleNamespace
+
+    from ldld_tracker.tally import events
+
+    dates = {m.date_field: None for m in MILESTONES}
+    dates.update(identified_on=date(2020, 1, 1), trained_on=date(2020, 1, 11),
+                 applied_on=date(2020, 2, 1), introduced_on=date(2020, 3, 2))
+    assert sorted(events.waits(SimpleNamespace(**dates))) == [
+        ("applied", date(2020, 3, 2), 30), ("identified", date(2020, 1, 11), 10),
+        ("trained", date(2020, 2, 1), 21)]
+    dates.update(trained_on=date(2019, 12, 31))  # out of order: no wait ends on it
+    assert sorted(events.waits(SimpleNamespace(**dates))) == [
+        ("applied", date(2020, 3, 2), 30), ("trained", date(2020, 2, 1), 32)]
+    assert events.wait_code("committee_resolved", 12) == "committee_resolved:0000012"
+    assert len(events.wait_code("committee_resolved", 3_000_000)) <= UnitTally.code.type.length
 
 
 def _agree() -> None:
