@@ -4,6 +4,8 @@ under test (SQLite by default, PostgreSQL in the second run)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -39,35 +41,39 @@ def test_migrations_upgrade_from_empty_to_the_models_schema_and_downgrade_back(t
         db.engine.dispose()
 
 
-def test_the_summaries_migration_fills_them_from_the_records_already_there(tmp_path):
+@contextmanager
+def _with_demo_data(tmp_path) -> Iterator[None]:
+    """Inside the app's context, a fresh database at the head revision holding the demo
+    data; emptied down to the base revision after."""
     from ldld_tracker.demo.seed import seed_demo
-    from ldld_tracker.tally import upkeep
 
     app = _fresh_app(tmp_path)
     with app.app_context():
         upgrade()
         seed_demo()
         db.session.commit()
+        yield
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
+def test_the_summaries_migration_fills_them_from_the_records_already_there(tmp_path):
+    from ldld_tracker.tally import upkeep
+
+    with _with_demo_data(tmp_path):
         downgrade(revision="5bc9fd35b67e")  # back before the summaries: their tables go
         assert "unit_tally" not in inspect(db.engine).get_table_names()
         upgrade()
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM unit_tally")).scalar() > 1000
             assert upkeep.differences(connection) == []
-        downgrade(revision="base")
-        db.engine.dispose()
 
 
 def test_the_waits_migration_fills_them_as_the_application_counts_them(tmp_path):
     """Its SQL (per database) gives the rows the application's own computation gives."""
-    from ldld_tracker.demo.seed import seed_demo
     from ldld_tracker.tally import upkeep
 
-    app = _fresh_app(tmp_path)
-    with app.app_context():
-        upgrade()
-        seed_demo()
-        db.session.commit()
+    with _with_demo_data(tmp_path):
         downgrade(revision="c5a845a4abfc")  # back before the waits: their rows go
         count = "SELECT count(*) FROM unit_tally WHERE kind = 'w'"
         with db.engine.connect() as connection:
@@ -77,5 +83,3 @@ def test_the_waits_migration_fills_them_as_the_application_counts_them(tmp_path)
         with db.engine.connect() as connection:
             assert connection.execute(text(count)).scalar() > 100
             assert upkeep.differences(connection) == []
-        downgrade(revision="base")
-        db.engine.dispose()

@@ -4,12 +4,13 @@ next one recorded, per unit and for every unit together.
 The medians cover the moves completed in the twelve months up to the "as of" day, so the
 "usual" time reflects current practice. A move is a dossier's step from a milestone to
 the next one recorded in path order, completed on the day of that next one
-(``tally.events.waits``). One query: the moves are counted by unit, stage and days waited
-(a histogram), and the medians are read off the histogram in SQL (running sums), per unit
-and for every unit together. For a user who sees whole units the histogram is the kept
-summary rows (``unit_tally`` kind ``w``): their number follows the distinct waits, not
-the dossiers, and no dossier is read; for an enterprise officer it is counted from the
-dossiers of the enterprise.
+(``tally.events.waits``). One query: the moves counted by unit, stage and days waited (a
+histogram), the medians read off it per unit and for every unit together: in Python on
+SQLite (a province's histogram is a few thousand rows), by running sums in SQL on
+PostgreSQL (the country's is hundreds of thousands). For a user who sees whole units the
+histogram is the kept summary rows (``unit_tally`` kind ``w``): their number follows the
+distinct waits, not the dossiers, and no dossier is read; for an enterprise officer it is
+counted from the dossiers of the enterprise.
 """
 
 from __future__ import annotations
@@ -38,16 +39,12 @@ WAITING_STAGES = tuple(m.code for m in MILESTONES[:-1])
 def median_days(user, progress: Progress) -> tuple[dict[str, dict[str, float]], dict[str, int]]:
     """(unit name -> stage code -> median days, stage code -> number of moves); the unit
     "" is every unit together. Stages without a move in the window are left out."""
-    whole_units = access.sees_whole_units(user)
-    if db.session.get_bind().dialect.name == "postgresql":
-        histogram = _kept_histogram(user, progress, summed=True) if whole_units else \
-            _counted_histogram(user, progress)
-        rows = [(unit, stage, _whole_if_integral(median), int(count))
-                for unit, stage, median, count in db.session.execute(_medians_in_sql(histogram))]
+    in_sql = db.session.get_bind().dialect.name == "postgresql"
+    if access.sees_whole_units(user):
+        histogram = _kept_histogram(user, progress, summed=in_sql)
     else:
-        histogram = _kept_histogram(user, progress, summed=False) if whole_units else \
-            _counted_histogram(user, progress)
-        rows = _medians_in_python(histogram)
+        histogram = _counted_histogram(user, progress)
+    rows = _medians_in_sql(histogram) if in_sql else _medians_in_python(histogram)
     medians: dict[str, dict[str, float]] = {}
     samples: dict[str, int] = {}
     for unit, stage, median, count in rows:
@@ -63,7 +60,7 @@ def _window(progress: Progress) -> tuple[date, date]:
 
 
 def _kept_histogram(user, progress: Progress, summed: bool):
-    """(unit name, stage code, days, moves) from the summary rows of the window. Unless
+    """(unit id, unit name, stage code, days, moves) from the summary rows of the window. Unless
     ``summed``, a unit, stage and days can come in several rows (the window's pieces, some
     negative), to be added up by the reader."""
     unit_id = progress.unit.unit_id if progress.unit else None
@@ -82,7 +79,7 @@ def _kept_histogram(user, progress: Progress, summed: bool):
 
 
 def _counted_histogram(user, progress: Progress):
-    """(unit name, stage code, days, moves) counted from the dossiers in scope."""
+    """(unit id, unit name, stage code, days, moves) counted from the dossiers in scope."""
     moves = _moves(user, progress)
     return _once(select(moves.c.unit_id, moves.c.unit, moves.c.stage, moves.c.days,
                         func.count().label("n"))
@@ -100,9 +97,9 @@ def _medians_in_python(histogram) -> list[tuple[str, str, float, int]]:
     here: a province's are a few thousand, and ranking them in SQL (SQLite) cost three
     times as much as reading them."""
     histograms: dict[tuple[str, str], dict[int, int]] = {}
-    # (executed as plain SQL rows, without the ORM's row handling)
     h = histogram.c
     stmt = select(h.unit, h.stage, h.days, h.n)
+    # (executed as plain SQL rows, without the ORM's row handling)
     for unit, stage, days, count in db.session.connection().execute(stmt).all():
         for key in ((unit, stage), ("", stage)):
             found = histograms.get(key)
@@ -131,7 +128,7 @@ def _median(histogram: dict[int, int]) -> float:
     raise ValueError("an empty histogram has no median")
 
 
-def _medians_in_sql(histogram):
+def _medians_in_sql(histogram) -> list[tuple[str, str, float, int]]:
     """(unit name or "", stage code, median days, moves) per unit and stage and for every
     unit together, read off ``histogram`` in SQL (PostgreSQL: the country's histogram is
     hundreds of thousands of rows): the median of n values is the mean of the days at
@@ -153,9 +150,11 @@ def _medians_in_sql(histogram):
     r = running.c
     first_half = func.min(case((r.running * 2 >= r.total, r.days)))
     past_half = func.min(case((r.running * 2 > r.total, r.days)))
-    return (select(func.min(r.unit), r.stage, (first_half + past_half) / literal(2.0),
+    stmt = (select(func.min(r.unit), r.stage, (first_half + past_half) / literal(2.0),
                    func.max(r.total))
             .group_by(r.unit_id, r.stage))
+    return [(unit, stage, _whole_if_integral(median), int(count))
+            for unit, stage, median, count in db.session.execute(stmt)]
 
 
 def _whole_if_integral(value) -> float:  # noqa: ANN001
