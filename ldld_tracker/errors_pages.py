@@ -34,6 +34,17 @@ def _render(code: int, message: str | None = None):
     return render_template("errors/error.html", code=code, message=message), code
 
 
+def _own_message(error: HTTPException) -> str | None:
+    """The message the application gave the error (``abort(400, message)``, or an error
+    class of its own such as "There is no plan for this year."), translated where it was
+    written; None for werkzeug's own English descriptions."""
+    if not error.description:
+        return None
+    if type(error).__module__.startswith("werkzeug.") and error.description == type(error).description:
+        return None
+    return str(error.description)
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError):
@@ -42,7 +53,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return _render(error.code or 500)
+        return _render(error.code or 500, _own_message(error))
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

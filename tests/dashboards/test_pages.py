@@ -120,6 +120,16 @@ def test_a_bad_as_of_is_a_400_and_a_year_without_plan_a_404(client, login_as):
     assert client.get("/dashboards/?as_of=30/06/2020").status_code == 200
 
 
+def test_the_error_page_says_what_was_wrong_in_vietnamese(client, login_as):
+    login_as(Role.BOARD)
+    bad_day = client.get("/dashboards/due?as_of=2020-02-30").get_data(as_text=True)
+    assert "Ngày “tính đến” không hợp lệ: hãy ghi theo dạng YYYY-MM-DD" in bad_day
+    assert "Không hiểu được yêu cầu gửi lên" not in bad_day
+    assert "Chưa có kế hoạch cho năm này" in client.get("/dashboards/?year=2031").get_data(as_text=True)
+    # werkzeug's own English descriptions are not shown: the page's generic message is
+    assert "requested URL was not found" not in client.get("/dossiers/999999").get_data(as_text=True)
+
+
 def test_past_year_defaults_to_31_december(app, client, login_as):
     from ldld_tracker.dashboards.period import choose
     from ldld_tracker.dashboards.queries import plans
