@@ -18,6 +18,9 @@ before the write, so the database refusing a chunk is the rare exception: the ch
 undone and applied again row by row, each row in its own savepoint with the operations'
 own flushes, so that the refusal is reported on the row that caused it. A row-by-row import
 of 12,000 rows took minutes (holding SQLite's write lock all along); chunks take seconds.
+A preview on SQLite writes a chunk's new rows by one plain INSERT per table instead of
+the ORM's flush (``_insert_new_rows``): the same rows, checked by the database the same
+way, without the unit of work's bookkeeping for objects nothing reads again.
 """
 
 from __future__ import annotations
@@ -30,8 +33,10 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import Column, func, inspect, select
+from sqlalchemy import Table as SqlTable
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import InstanceState, Mapper
+from sqlalchemy.orm import InstanceState, Mapper, Session
+from sqlalchemy.orm.interfaces import MANYTOONE
 
 from .. import access, audit
 from ..errors import OperationRefused
@@ -98,6 +103,8 @@ class RowHandler:
         # Whether the ids new rows will get are known before they are written: the
         # import holds SQLite's write lock (see ``_begin``).
         self.ids_known = False
+        # A preview (always rolled back): its new rows are written by plain INSERTs.
+        self.preview = False
 
     def apply(self, values: dict[str, object]) -> str:
         raise NotImplementedError
@@ -154,6 +161,8 @@ class RowHandler:
                 if self.ids_known:
                     with db.session.no_autoflush:
                         _give_ids(db.session.new)
+                        if self.preview:
+                            _insert_new_rows(db.session)
                 db.session.flush()
                 audit.write_deferred()
             _let_go(written)
@@ -239,6 +248,116 @@ def _counted_id(mapper: Mapper) -> tuple[str, Column] | None:
     return mapper.get_property_by_column(column).key, column
 
 
+def _insert_new_rows(session: Session) -> None:
+    """Write a preview chunk's new objects, their ids given (``_give_ids``), by one plain
+    INSERT per table (an executemany, parents first), then let go of them (``expunge``).
+
+    A preview is always rolled back and nothing reads these objects after their chunk, so
+    the database still checks every row it would write (constraints, keys, types) while
+    the ORM's unit of work, a third of a preview's time for 33,000 objects, is skipped.
+    The values are those the flush would send: the columns the objects hold (their
+    defaults given by ``fill_defaults``), foreign keys from the objects they refer to,
+    the first version number, the columns' own defaults for the rest, each converted as
+    SQLAlchemy converts it for the driver. An import that is applied is flushed as usual,
+    so that its audit entries and summaries see the rows. Where an id is missing (another
+    writer, PostgreSQL), nothing is done here and the flush writes the chunk."""
+    states = [inspect(obj) for obj in session.new]
+    if not states or any(_counted_id(s.mapper) is None or s.dict.get(_counted_id(s.mapper)[0]) is None
+                         for s in states):
+        return
+    by_table: dict[SqlTable, list[InstanceState]] = {}
+    for state in sorted(states, key=lambda s: s.insert_order):
+        by_table.setdefault(state.mapper.local_table, []).append(state)
+    chosen: set[InstanceState] = set()
+    connection = session.connection()
+    for table in db.metadata.sorted_tables:  # parents first
+        # Only objects whose parents are new and written here too: one added to a loaded
+        # object (introducers of a dossier already there) is left to the flush, which
+        # keeps that object's collection in step.
+        states = [s for s in by_table.get(table, ()) if all(
+            inspect(target) in chosen for target in _parents(s))]
+        if states:
+            sql, row = _insert_plan(table, connection.dialect)
+            connection.exec_driver_sql(sql, [row(state) for state in states])
+            chosen.update(states)
+    for state in chosen:
+        obj = state.obj()
+        if obj is not None and obj in session:  # (a dossier takes its introducers along)
+            session.expunge(obj)
+
+
+def _parents(state: InstanceState) -> list[object]:
+    """The objects a new object refers to through its relationships (not by key alone)."""
+    return [target for relation in _many_to_one(state.mapper)
+            if (target := state.dict.get(relation.key)) is not None]
+
+
+@cache
+def _many_to_one(mapper: Mapper) -> list:
+    return [r for r in mapper.relationships if r.direction is MANYTOONE]
+
+
+@cache
+def _insert_plan(table: SqlTable, dialect) -> tuple[str, Callable[[InstanceState], tuple]]:  # noqa: ANN001
+    """The INSERT of every column of ``table`` for the driver, and the function giving a
+    new object's row for it (see ``_insert_new_rows``)."""
+    mapper = _mapper_of(table)
+    version = mapper.version_id_col
+    parts = []  # per column: (attribute, [(relation, target attribute)], default, converter)
+    for column in table.columns:
+        prop = mapper.get_property_by_column(column)
+        sources = [(r.key, mapper_key) for r, mapper_key in _foreign_sources(mapper, column)]
+        parts.append((prop.key, sources, _default_of(column, version),
+                      column.type.bind_processor(dialect)))
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO {table.name} ({', '.join(c.name for c in table.columns)}) "
+           f"VALUES ({', '.join([marker] * len(table.columns))})")
+
+    def row(state: InstanceState) -> tuple:
+        held = state.dict
+        values = []
+        for key, sources, default_value, convert in parts:
+            value = held.get(key)
+            if value is None:
+                for relation, target_key in sources:
+                    target = held.get(relation)
+                    if target is not None:
+                        value = getattr(target, target_key)
+                if value is None and key not in held:
+                    value = default_value()
+            values.append(convert(value) if convert is not None and value is not None else value)
+        return tuple(values)
+
+    return sql, row
+
+
+def _default_of(column: Column, version: Column | None) -> Callable[[], object]:
+    """What the flush inserts in ``column`` when the object holds no value for it."""
+    default = column.default
+    if column is version:
+        return lambda: 1  # the version counter's first value
+    if default is not None and default.is_scalar:
+        return lambda: default.arg
+    if default is not None and default.is_callable:
+        return lambda: default.arg(None)  # (SQLAlchemy's wrapper of a function of no argument)
+    return lambda: None
+
+
+def _mapper_of(table: SqlTable) -> Mapper:
+    return next(m for m in db.Model.registry.mappers if m.local_table is table)
+
+
+def _foreign_sources(mapper: Mapper, column: Column) -> list[tuple]:
+    """(relationship, attribute of the object it refers to) that give ``column`` when
+    the object holds the relationship rather than the key (``Dossier(person=…)``)."""
+    found = []
+    for relation in _many_to_one(mapper):
+        for local, remote in relation.local_remote_pairs:
+            if local is column:
+                found.append((relation, relation.mapper.get_property_by_column(remote).key))
+    return found
+
+
 def _let_go(written: list[object]) -> None:
     """Expire what a chunk wrote, now in the database: a person and their dossier (a
     dossier and its introducers) refer to each other, so, kept loaded, they would wait
@@ -247,7 +366,7 @@ def _let_go(written: list[object]) -> None:
     refused before any lookup); were anything read, it would be loaded again."""
     for obj in written:
         names = _two_way_relations(type(obj))
-        if names:
+        if names and obj in db.session:  # (a preview's new objects are let go already)
             db.session.expire(obj, names)
 
 
@@ -349,7 +468,7 @@ def _run(kind: str, path: Path | str, actor: User, result: ImportResult, apply: 
                 return
             ids_known = _begin()
             handler = _handler_class(kind)(actor, table, result)
-            handler.ids_known = ids_known
+            handler.ids_known, handler.preview = ids_known, not apply
             with _young_collections_only():
                 for rows in _chunks(reader.rows(), CHUNK):
                     handler.handle_chunk(rows)

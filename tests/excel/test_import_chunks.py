@@ -9,8 +9,7 @@ import weakref
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, text
 from sqlalchemy.orm.state import InstanceState
 
 from ldld_tracker.excel import importer
@@ -54,15 +53,29 @@ def _workbook(tmp_path, refused: tuple[int, ...] = (), future: tuple[int, ...] =
 
 
 @pytest.fixture
-def database_refuses_a_name():
-    """The database refusing a person's row (as a constraint would), on any database."""
-    def refuse(_mapper, _connection, person: Person) -> None:
-        if person.full_name == REFUSED_NAME:
-            raise IntegrityError("INSERT INTO person", {}, Exception("refused"))
-
-    event.listen(Person, "before_insert", refuse)
+def database_refuses_a_name(app):
+    """The database itself refusing a person's row, as a constraint would: a trigger, on
+    either database, so the refusal comes whichever way the row is written."""
+    if db.engine.dialect.name == "postgresql":
+        create = [
+            "CREATE FUNCTION refuse_name() RETURNS trigger AS $$ BEGIN IF NEW.full_name = "
+            f"'{REFUSED_NAME}' THEN RAISE EXCEPTION 'refused' USING ERRCODE = 'check_violation'; "
+            "END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse_name BEFORE INSERT ON person FOR EACH ROW "
+            "EXECUTE FUNCTION refuse_name()"]
+        drop = ["DROP TRIGGER refuse_name ON person", "DROP FUNCTION refuse_name()"]
+    else:
+        create = [f"CREATE TRIGGER refuse_name BEFORE INSERT ON person WHEN NEW.full_name = "
+                  f"'{REFUSED_NAME}' BEGIN SELECT RAISE(ABORT, 'refused'); END"]
+        drop = ["DROP TRIGGER refuse_name"]
+    for statement in create:
+        db.session.execute(text(statement))
+    db.session.commit()
     yield
-    event.remove(Person, "before_insert", refuse)
+    db.session.rollback()
+    for statement in drop:
+        db.session.execute(text(statement))
+    db.session.commit()
 
 
 def _outcome(officer, path) -> tuple:
@@ -87,6 +100,82 @@ def test_a_row_the_database_refuses_is_reported_on_its_row_as_one_by_one(
         (CHUNK + 7, ""), (CHUNK + 9, "I"), (CHUNK + 12, "")]
     assert calls == [CHUNK, 2 * CHUNK, ROWS]
     assert db.session.scalar(select(Person).limit(1)) is None  # a preview writes nothing
+
+
+def _rows_before_the_rollback(officer, path, monkeypatch) -> dict[str, list]:
+    """Every row of the tables a dossiers import writes, read just before the preview
+    rolls back (the insert times apart: the clock moves between two runs)."""
+    seen: dict[str, list] = {}
+    rollback = db.session.rollback
+
+    def read_then_roll_back() -> None:
+        numbers: dict[str, dict[int, int]] = {}  # ids as the rows' order (sequences move on)
+        for table, refers in ((Person.__table__, None), (Dossier.__table__, ("person_id", "person")),
+                              (Introducer.__table__, ("dossier_id", "dossier"))):
+            stamps = [c for c in table.columns if c.name in ("created_at", "updated_at")]
+            assert all(db.session.scalar(select(func.count()).where(c.is_(None))) == 0
+                       for c in stamps)
+            kept = [c for c in table.columns if c not in stamps]
+            rows = [r._asdict() for r in db.session.execute(select(*kept).order_by(table.c.id))]
+            numbers[table.name] = {row["id"]: n for n, row in enumerate(rows)}
+            for row in rows:
+                row["id"] = numbers[table.name][row["id"]]
+                if refers:
+                    row[refers[0]] = numbers[refers[1]][row[refers[0]]]
+            seen[table.name] = rows
+        monkeypatch.setattr(db.session, "rollback", rollback)
+        rollback()
+
+    monkeypatch.setattr(db.session, "rollback", read_then_roll_back)
+    result = run_import("dossiers", path, officer)
+    assert result.ok and not result.applied
+    return seen
+
+
+def test_a_preview_writes_its_new_rows_as_the_flush_would(app, officer, tmp_path, monkeypatch):
+    """On SQLite a preview writes a chunk's new people, dossiers and introducers by plain
+    INSERTs: the same rows, column for column, as the ORM's flush writes."""
+    path = _workbook(tmp_path)
+    written = []
+    insert = importer._insert_new_rows
+
+    def spy(session) -> None:
+        insert(session)
+        written.append(not session.new)  # (left to the flush if anything is still new)
+
+    monkeypatch.setattr(importer, "_insert_new_rows", spy)
+    plain = _rows_before_the_rollback(officer, path, monkeypatch)
+    on_sqlite = db.engine.dialect.name == "sqlite"  # (elsewhere the ids are not known ahead)
+    assert written == ([True] * 3 if on_sqlite else [])  # three chunks, none refused
+    monkeypatch.setattr(importer, "_insert_new_rows", lambda _session: None)
+    flushed = _rows_before_the_rollback(officer, path, monkeypatch)
+    assert plain == flushed
+    assert [len(plain[t]) for t in ("person", "dossier", "introducer")] == [ROWS] * 3
+
+
+def test_a_column_a_new_object_does_not_hold_is_written_with_its_default(app):
+    """As the flush would: the column's default, the first version, the key of the
+    object referred to. An object added to one already loaded is left to the flush."""
+    loaded = factories.dossier()
+    db.session.commit()
+    dossier = Dossier(person=Person(full_name="Lê Văn Mới", birth_date=date(1990, 1, 2),
+                                    sex=loaded.person.sex, citizen_id="066190009999",
+                                    role_category=loaded.person.role_category,
+                                    enterprise_id=loaded.person.enterprise_id,
+                                    ethnic_group_id=loaded.person.ethnic_group_id))
+    new = Introducer(dossier=dossier, full_name="Trần Văn Giới", worked_together_since=date(2018, 1, 2))
+    added = Introducer(dossier=loaded, full_name="Đinh Thị Thêm", worked_together_since=date(2019, 1, 2))
+    db.session.add_all([dossier, new, added])
+    with db.session.no_autoflush:
+        importer._give_ids(db.session.new)
+        importer._insert_new_rows(db.session)
+    assert new not in db.session and dossier not in db.session and added in db.session.new
+    db.session.flush()
+    table = Introducer.__table__
+    rows = db.session.execute(select(table).order_by(table.c.id)).all()
+    assert [(r.dossier_id, r.is_official_member, r.party_unit) for r in rows] == [
+        (dossier.id, True, ""), (loaded.id, True, "")]
+    assert db.session.scalar(select(Dossier.version).where(Dossier.id == dossier.id)) == 1
 
 
 def test_progress_is_reported_once_the_rows_it_counts_are_written(app, officer, tmp_path):
