@@ -323,7 +323,7 @@ def _insert_plan(table: SqlTable, dialect) -> tuple[str, Callable[[InstanceState
                     target = held.get(relation)
                     if target is not None:
                         value = getattr(target, target_key)
-                if value is None and key not in held:
+                if value is None:  # (as the flush: None leaves the column to its default)
                     value = default_value()
             values.append(convert(value) if convert is not None and value is not None else value)
         return tuple(values)

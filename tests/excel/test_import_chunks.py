@@ -154,8 +154,9 @@ def test_a_preview_writes_its_new_rows_as_the_flush_would(app, officer, tmp_path
 
 
 def test_a_column_a_new_object_does_not_hold_is_written_with_its_default(app):
-    """As the flush would: the column's default, the first version, the key of the
-    object referred to. An object added to one already loaded is left to the flush."""
+    """As the flush would: the column's default (also for a value set to None), the first
+    version, the key of the object referred to. An object added to one already loaded is
+    left to the flush."""
     loaded = factories.dossier()
     db.session.commit()
     dossier = Dossier(person=Person(full_name="Lê Văn Mới", birth_date=date(1990, 1, 2),
@@ -163,7 +164,8 @@ def test_a_column_a_new_object_does_not_hold_is_written_with_its_default(app):
                                     role_category=loaded.person.role_category,
                                     enterprise_id=loaded.person.enterprise_id,
                                     ethnic_group_id=loaded.person.ethnic_group_id))
-    new = Introducer(dossier=dossier, full_name="Trần Văn Giới", worked_together_since=date(2018, 1, 2))
+    new = Introducer(dossier=dossier, full_name="Trần Văn Giới", party_unit=None,
+                     worked_together_since=date(2018, 1, 2))
     added = Introducer(dossier=loaded, full_name="Đinh Thị Thêm", worked_together_since=date(2019, 1, 2))
     db.session.add_all([dossier, new, added])
     with db.session.no_autoflush:
