@@ -158,10 +158,10 @@ def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]
     order), one row per list and dossier (a dossier can be on a deadline list and stuck),
     each with its list's total.
 
-    One pass over the open dossiers picks the lists' entries as narrow rows (id, stage,
-    sort keys), kept once; each list takes its first ``limit`` of them (a top-N sort,
-    not a ranking of every entry), the totals are counted from the same rows, and only
-    the rows shown are joined to their names."""
+    One pass over the open dossiers picks the lists' entries as narrow rows (id, list,
+    stuck or not, sort keys), kept once; each list takes its first ``limit`` of them (a
+    top-N sort, not a ranking of every entry), the totals are counted from the same rows,
+    and only the rows shown are joined to their names and given their stage."""
     plan, as_of = progress.plan, progress.as_of
     unit_id = progress.unit.unit_id if progress.unit else None
     is_open = and_(_missing(Dossier.ended_on, as_of), _missing(Dossier.official_on, as_of))
@@ -171,7 +171,6 @@ def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]
         .add_columns(Dossier.id, Unit.code.label("unit_code"),
                      Enterprise.sort_name.label("enterprise_sort"),
                      Person.sort_name.label("person_sort"),
-                     counting.stage_expression(as_of).label("stage"),
                      list_key.label("list_key"), stuck.label("stuck"))
         # (on the dossier's own columns: the database drops the others before joining)
         .where(is_open, or_(list_key.is_not(None), stuck == 1))
@@ -181,7 +180,7 @@ def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]
     e = entries.c
     order = (e.unit_code, e.enterprise_sort, e.person_sort, e.id)
     members = {key: e.list_key == key for key in DEADLINE_LISTS} | {"stuck": e.stuck == 1}
-    firsts = [select(literal(key).label("list"), e.id, e.stage, *order[:3])
+    firsts = [select(literal(key).label("list"), e.id, *order[:3])
               .where(condition).order_by(*order).limit(limit).subquery()
               for key, condition in members.items()]
     picked = union_all(*[select(first) for first in firsts]).subquery("picked")
@@ -191,7 +190,8 @@ def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]
         select(literal("stuck"), func.count()).where(e.stuck == 1),
     ).subquery("totals")
     p = picked.c
-    stmt = (select(p.list, totals.c.total, p.stage, Dossier.id, Person.full_name,
+    stmt = (select(p.list, totals.c.total, counting.stage_expression(as_of).label("stage"),
+                   Dossier.id, Person.full_name,
                    Enterprise.name.label("enterprise"), Unit.name.label("unit"),
                    Dossier.end_kind, Dossier.ended_on,
                    *[getattr(Dossier, name) for name in DATE_FIELDS])
