@@ -33,7 +33,6 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import Column, func, inspect, select
-from sqlalchemy import Table as SqlTable
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import InstanceState, Mapper, Session
 from sqlalchemy.orm.interfaces import MANYTOONE
@@ -262,28 +261,34 @@ def _insert_new_rows(session: Session) -> None:
     so that its audit entries and summaries see the rows. Where an id is missing (another
     writer, PostgreSQL), nothing is done here and the flush writes the chunk."""
     states = [inspect(obj) for obj in session.new]
-    if not states or any(_counted_id(s.mapper) is None or s.dict.get(_counted_id(s.mapper)[0]) is None
-                         for s in states):
+    if not states or not all(_has_id(state) for state in states):
         return
-    by_table: dict[SqlTable, list[InstanceState]] = {}
+    by_mapper: dict[Mapper, list[InstanceState]] = {}
     for state in sorted(states, key=lambda s: s.insert_order):
-        by_table.setdefault(state.mapper.local_table, []).append(state)
+        by_mapper.setdefault(state.mapper, []).append(state)
+    parents_first = {table: n for n, table in enumerate(db.metadata.sorted_tables)}
     chosen: set[InstanceState] = set()
     connection = session.connection()
-    for table in db.metadata.sorted_tables:  # parents first
+    for mapper in sorted(by_mapper, key=lambda m: parents_first[m.local_table]):
         # Only objects whose parents are new and written here too: one added to a loaded
         # object (introducers of a dossier already there) is left to the flush, which
         # keeps that object's collection in step.
-        states = [s for s in by_table.get(table, ()) if all(
+        states = [s for s in by_mapper[mapper] if all(
             inspect(target) in chosen for target in _parents(s))]
         if states:
-            sql, row = _insert_plan(table, connection.dialect)
+            sql, row = _insert_plan(mapper, connection.dialect)
             connection.exec_driver_sql(sql, [row(state) for state in states])
             chosen.update(states)
     for state in chosen:
         obj = state.obj()
         if obj is not None and obj in session:  # (a dossier takes its introducers along)
             session.expunge(obj)
+
+
+def _has_id(state: InstanceState) -> bool:
+    """Whether a new object's id is already given (``_give_ids``)."""
+    counted = _counted_id(state.mapper)
+    return counted is not None and state.dict.get(counted[0]) is not None
 
 
 def _parents(state: InstanceState) -> list[object]:
@@ -298,16 +303,15 @@ def _many_to_one(mapper: Mapper) -> list:
 
 
 @cache
-def _insert_plan(table: SqlTable, dialect) -> tuple[str, Callable[[InstanceState], tuple]]:  # noqa: ANN001
-    """The INSERT of every column of ``table`` for the driver, and the function giving a
-    new object's row for it (see ``_insert_new_rows``)."""
-    mapper = _mapper_of(table)
-    version = mapper.version_id_col
+def _insert_plan(mapper: Mapper, dialect) -> tuple[str, Callable[[InstanceState], tuple]]:  # noqa: ANN001
+    """The INSERT of every column of ``mapper``'s table for the driver, and the function
+    giving a new object's row for it (see ``_insert_new_rows``)."""
+    table = mapper.local_table
     parts = []  # per column: (attribute, [(relation, target attribute)], default, converter)
     for column in table.columns:
-        prop = mapper.get_property_by_column(column)
-        sources = [(r.key, mapper_key) for r, mapper_key in _foreign_sources(mapper, column)]
-        parts.append((prop.key, sources, _default_of(column, version),
+        parts.append((mapper.get_property_by_column(column).key,
+                      _foreign_sources(mapper, column),
+                      _default_of(column, mapper.version_id_col),
                       column.type.bind_processor(dialect)))
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = (f"INSERT INTO {table.name} ({', '.join(c.name for c in table.columns)}) "
@@ -343,19 +347,12 @@ def _default_of(column: Column, version: Column | None) -> Callable[[], object]:
     return lambda: None
 
 
-def _mapper_of(table: SqlTable) -> Mapper:
-    return next(m for m in db.Model.registry.mappers if m.local_table is table)
-
-
-def _foreign_sources(mapper: Mapper, column: Column) -> list[tuple]:
+def _foreign_sources(mapper: Mapper, column: Column) -> list[tuple[str, str]]:
     """(relationship, attribute of the object it refers to) that give ``column`` when
     the object holds the relationship rather than the key (``Dossier(person=…)``)."""
-    found = []
-    for relation in _many_to_one(mapper):
-        for local, remote in relation.local_remote_pairs:
-            if local is column:
-                found.append((relation, relation.mapper.get_property_by_column(remote).key))
-    return found
+    return [(relation.key, relation.mapper.get_property_by_column(remote).key)
+            for relation in _many_to_one(mapper)
+            for local, remote in relation.local_remote_pairs if local is column]
 
 
 def _let_go(written: list[object]) -> None:
