@@ -34,20 +34,28 @@ EDUCATION = {"primary": "Tiểu học", "lower_secondary": "Trung học cơ sở
 RUNS = 3
 
 
-def _worker(*args: str, fresh: Path | None = None) -> dict:
-    """The run with the median time of ``RUNS`` (each in a new process; ``fresh``: a copy
-    of the database made anew for each run, for work that writes)."""
-    runs = []
+def _once(args: list[str], fresh: Path | None) -> dict:
+    """One run of ``bench.excel_worker`` in a new process (``fresh``: a copy of the database
+    made anew first, for work that writes)."""
+    if fresh is not None:
+        shutil.copyfile(fresh, args[1])
+    output = subprocess.run([sys.executable, "-m", "bench.excel_worker", *args],
+                            cwd=PROJECT_DIR, capture_output=True, text=True, check=False)
+    if output.returncode != 0:
+        raise RuntimeError(f"excel worker {args[0]} failed:\n{output.stderr[-3000:]}")
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def _side_by_side(*works: tuple[list[str], Path | None]) -> list[dict]:
+    """Per work (worker arguments, database to copy afresh or None), the run with the
+    median time of ``RUNS``, the works run in turn (ours, the bare library's, ours …) so
+    that a ratio compares runs made side by side, not a minute apart on a machine whose
+    pace drifts."""
+    runs: list[list[dict]] = [[] for _ in works]
     for _ in range(RUNS):
-        arguments = list(args)
-        if fresh is not None:
-            shutil.copyfile(fresh, arguments[1])
-        output = subprocess.run([sys.executable, "-m", "bench.excel_worker", *arguments],
-                                cwd=PROJECT_DIR, capture_output=True, text=True, check=False)
-        if output.returncode != 0:
-            raise RuntimeError(f"excel worker {args[0]} failed:\n{output.stderr[-3000:]}")
-        runs.append(json.loads(output.stdout.strip().splitlines()[-1]))
-    return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+        for found, (args, fresh) in zip(runs, works, strict=True):
+            found.append(_once(list(args), fresh))
+    return [sorted(found, key=lambda r: r["seconds"])[len(found) // 2] for found in runs]
 
 
 def build_import_workbook(database: Path, path: Path, rows: int = IMPORT_ROWS) -> int:
@@ -109,22 +117,22 @@ def build_import_workbook(database: Path, path: Path, rows: int = IMPORT_ROWS) -
 
 def measure(database: Path, log) -> dict[str, dict]:
     """Download and import, ours and the bare library's: seconds and peak memory (the
-median run of three each)."""
+median run of three each, ours and the bare library's in turn)."""
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="ldld-bench-") as folder:
         work = Path(folder)
         copy = work / "data.sqlite"
         shutil.copyfile(database, copy)
         log("  dossier list download")
-        results["report"] = _worker("report", str(copy), fresh=database)
-        results["writer"] = _worker("writer", str(copy), str(work / "bare.xlsx"))
+        results["report"], results["writer"] = _side_by_side(
+            (["report", str(copy)], database), (["writer", str(copy), str(work / "bare.xlsx")], None))
         log("  import workbook")
         book = work / "import.xlsx"
         rows = build_import_workbook(copy, book)
-        results["read"] = _worker("read", str(copy), str(book))
-        results["read-calamine"] = _worker("read-calamine", str(copy), str(book))
-        results["import"] = _worker("import", str(copy), str(book))
-        results["import-apply"] = _worker("import-apply", str(copy), str(book), fresh=database)
+        results["import"], results["read"], results["read-calamine"] = _side_by_side(
+            (["import", str(copy), str(book)], None), (["read", str(copy), str(book)], None),
+            (["read-calamine", str(copy), str(book)], None))
+        (results["import-apply"],) = _side_by_side((["import-apply", str(copy), str(book)], database))
         results["import"]["rows"] = results["import-apply"]["rows"] = rows
         results["report"]["rows"] = results["writer"]["size"]
     return results

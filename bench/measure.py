@@ -167,10 +167,23 @@ def _check_summaries(app: Flask, rows: dict, scope: int | None, username: str) -
            f"(admitted tracked {total['admitted_tracked']:,} / bare {reached['admitted']:,})"
 
 
-def run_database(label: str, sizes: str, build: dict, url: str, app: Flask, repetitions: int,
-                 with_floor: bool) -> DatabaseRun:
-    run = DatabaseRun(label, sizes, build, {}, query_counts(app))
-    run.timings = time_calls(app, repetitions)
-    if with_floor:
-        run.floors, run.record_floors, run.checks = floors(app, url, repetitions)
-    return run
+@dataclass
+class Database:
+    """One data set to measure: its label, sizes, build record, URL and application."""
+    label: str
+    sizes: str
+    build: dict
+    url: str
+    app: Flask
+
+
+def run_databases(databases: list[Database], repetitions: int) -> list[DatabaseRun]:
+    """Query counts, the times of every call (the data sets' requests interleaved round by
+    round, ``timing.time_calls``) and the floor, for each data set."""
+    runs = [DatabaseRun(d.label, d.sizes, d.build, {}, query_counts(d.app)) for d in databases]
+    timings = time_calls({d.label: d.app for d in databases}, repetitions)
+    for run, database in zip(runs, databases, strict=True):
+        run.timings = timings[database.label]
+        run.floors, run.record_floors, run.checks = floors(database.app, database.url,
+                                                           repetitions)
+    return runs

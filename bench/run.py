@@ -15,10 +15,14 @@ import re
 import shlex
 import sys
 import time
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 
+from flask import Flask
+
 from ldld_tracker import PROJECT_DIR
+from ldld_tracker.extensions import db
 
 from . import excel, machine, report
 from .databases import (
@@ -28,7 +32,7 @@ from .databases import (
     postgres_database,
     sqlite_database,
 )
-from .measure import run_database
+from .measure import Database, run_databases
 
 DOCS = PROJECT_DIR / "docs" / "BENCHMARKS.md"
 PARTS = ("sqlite", "postgres", "excel")
@@ -74,17 +78,14 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def _sqlite(args: argparse.Namespace, results: report.Results) -> Path:
     fraction = 0.25 if args.quick else 1.0
-    runs = []
-    path = None
+    databases = []
     for share in (fraction / 10, fraction):
         data = data_set("province", share, args.seed)
         url, build = sqlite_database(data, _log)
-        _log(f"SQLite {data.label}: measuring")
-        runs.append(run_database(data.label, data.sizes(), build, url, bench_app(url),
-                                 args.repetitions, with_floor=True))
-        path = Path(url.split("///", 1)[1])
-    results.sqlite = (runs[0], runs[1])
-    return path
+        databases.append(Database(data.label, data.sizes(), build, url, bench_app(url)))
+    _log(f"SQLite {databases[0].label} and {databases[1].label}: measuring side by side")
+    results.sqlite = tuple(run_databases(databases, args.repetitions))
+    return Path(databases[1].url.split("///", 1)[1])
 
 
 def _postgres(args: argparse.Namespace, results: report.Results) -> None:
@@ -94,23 +95,27 @@ def _postgres(args: argparse.Namespace, results: report.Results) -> None:
     if bin_dir is None:
         results.notes.append("PostgreSQL is not installed: the national part was not run.")
         return
-    runs = []
-    for share in (args.fraction / 10, args.fraction):
-        data = data_set("national", share, args.seed)
-        with postgres_database(data, bin_dir, _log) as (url, build):
-            _log(f"PostgreSQL {data.label}: measuring")
+    with ExitStack() as servers:  # both servers up, so the two sizes are measured side by side
+        databases = []
+        for share in (args.fraction / 10, args.fraction):
+            data = data_set("national", share, args.seed)
+            url, build = servers.enter_context(postgres_database(data, bin_dir, _log))
             app = bench_app(url)
-            runs.append(run_database(data.label, data.sizes(), build, url, app,
-                                     args.pg_repetitions, with_floor=True))
-            from ldld_tracker.extensions import db
-
-            with app.app_context():
-                db.engine.dispose()
+            databases.append(Database(data.label, data.sizes(), build, url, app))
+            servers.callback(_dispose, app)
+        _log(f"PostgreSQL {databases[0].label} and {databases[1].label}: measuring side by side")
+        runs = run_databases(databases, args.pg_repetitions)
     results.postgres = (runs[0], runs[1])
     if args.fraction < 1:
         results.notes.append(
             f"National scale ran at {args.fraction:g} of the full size ({runs[1].sizes}); "
             "the full 4.8 million members were not built in this run.")
+
+
+def _dispose(app: Flask) -> None:
+    """Close an application's connections before its server stops."""
+    with app.app_context():
+        db.engine.dispose()
 
 
 def _remember(part: str, results: report.Results) -> None:

@@ -56,25 +56,33 @@ def signed_in(app: Flask, username: str):
     return client
 
 
-def time_calls(app: Flask, repetitions: int, warmup: int = 3) -> dict[tuple[str, str], Timing]:
-    """(user, call) -> timing, over ``repetitions`` requests after ``warmup`` ones (then the
-    long-lived objects are frozen, as the server does after starting a worker). The
-    calls are interleaved (one of each, then again), so a burst of load on the machine
-    spreads over all of them instead of landing on one."""
-    clients = {user: signed_in(app, username) for user, username in USERS}
-    results = {(user, name): Timing([]) for user, _u in USERS for name, _p in CALLS}
+def time_calls(apps: dict[str, Flask], repetitions: int,
+               warmup: int = 3) -> dict[str, dict[tuple[str, str], Timing]]:
+    """Per app (a data set: 1/10 and full size), (user, call) -> timing, over
+    ``repetitions`` requests after ``warmup`` ones (then the long-lived objects are frozen,
+    as the server does after starting a worker).
+
+    Everything is interleaved: each round makes one request of each call, on each app in
+    turn. A burst of load, or the machine's pace drifting over minutes (it moves by more
+    than a third here), then falls on every call and on both sizes alike, so the ratios
+    the goals are about (growth: full size / 1/10) compare times taken side by side, not
+    minutes apart."""
+    clients = {(label, user): signed_in(app, username)
+               for label, app in apps.items() for user, username in USERS}
+    results = {label: {(user, name): Timing([]) for user, _u in USERS for name, _p in CALLS}
+               for label in apps}
     for round_ in range(warmup + repetitions):
         if round_ == warmup:
             freeze_after_start()  # as each gunicorn worker does (gunicorn.conf.py)
-        for user, client in clients.items():
-            for name, path in CALLS:
+        for name, path in CALLS:
+            for (label, user), client in clients.items():
                 started = time.perf_counter()
                 response = client.get(path)
                 elapsed = (time.perf_counter() - started) * 1000
                 if response.status_code != 200:
-                    raise RuntimeError(f"{user} {path}: {response.status_code}")
+                    raise RuntimeError(f"{label} {user} {path}: {response.status_code}")
                 if round_ >= warmup:
-                    results[(user, name)].samples.append(elapsed)
+                    results[label][(user, name)].samples.append(elapsed)
     return results
 
 
