@@ -76,6 +76,12 @@ def wait_code(stage: str, days: int) -> str:
     return f"{stage}:{days:0{WAIT_DIGITS}d}"
 
 
+def parse_wait_code(code: str) -> tuple[str, int]:
+    """``(stage, days)`` of a wait's code: ``wait_code`` undone."""
+    stage, _, days = code.rpartition(":")
+    return stage, int(days)
+
+
 def waits(dossier: object) -> list[tuple[str, date, int]]:
     """``(stage, day, days)`` of each move of a dossier: from a milestone to the next one
     recorded in path order (later milestones can be recorded without the ones between),

@@ -168,6 +168,18 @@ def test_a_district_officer_sees_the_lists_and_medians_of_the_district_only(seed
         assert result.lists[key].total == len(expected.get(key, [])), key
 
 
+def test_the_board_narrowed_to_a_unit_gets_the_medians_of_that_unit_only(seeded):
+    as_of = date(2021, 9, 1)
+    records = _records()
+    unit = db.session.scalar(select(Unit).where(Unit.name == max(
+        {r.unit for r in records}, key=lambda name: sum(r.unit == name for r in records))))
+    progress = queries.progress_frame(seeded, as_of.year, as_of, unit.code)
+    result = due.due_and_stuck(seeded, progress, limit=1)
+    expected, samples = _medians([r for r in records if r.unit == unit.name], as_of)
+    assert expected.get(unit.name)  # the unit has moves in the window
+    assert result.medians == expected and result.samples == samples
+
+
 def test_an_enterprise_officer_sees_the_medians_of_the_enterprise_only(seeded):
     """Counted from the enterprise's dossiers (the summaries are per unit)."""
     as_of = date(2021, 9, 1)

@@ -147,6 +147,16 @@ def test_a_dossier_adds_a_wait_for_each_move_to_the_next_milestone_recorded():
     assert len(events.wait_code("committee_resolved", 3_000_000)) <= UnitTally.code.type.length
 
 
+def test_a_waits_code_reads_back_as_its_stage_and_days():
+    """The medians on SQLite read the kept rows' codes back."""
+    from ldld_tracker.tally import events
+
+    for milestone in MILESTONES:
+        for days in (0, 7, 365, 3_000_000):
+            assert events.parse_wait_code(events.wait_code(milestone.code, days)) == (
+                milestone.code, days)
+
+
 def _agree() -> None:
     assert upkeep.differences(db.session.connection()) == []
 
