@@ -204,12 +204,14 @@ def markdown(results: Results, explanation: str) -> str:
                     "figure sets through the driver, over the tables the application reads (the "
                     "per-unit summaries where it reads them); records floor = the same figures "
                     "by bare SQL over the records alone; growth = p50 at full size / p50 at "
-                    "1/10, floor growth the same for the bare SQL.", "",
+                    "1/10, the two sizes' requests interleaved round by round (side by side); "
+                    "floor growth the same for the bare SQL.", "",
                     _table(CALL_HEADERS, _calls_table(tenth, full)), ""]
             out += [f"- Check: {c}" for c in full.checks]
     if results.excel:
         out += ["", "## Excel (province data set on SQLite)", "",
-                "Each in its own process; peak RSS is the whole process (interpreter, Flask, "
+                "Each in its own process, the median of three runs, ours and the bare "
+                "library's run in turn; peak RSS is the whole process (interpreter, Flask, "
                 "SQLAlchemy included).", "", _table(EXCEL_HEADERS, _excel_rows(results.excel))]
     out += ["", "<!-- explanation -->", explanation.strip(), "<!-- /explanation -->", ""]
     return "\n".join(out)
