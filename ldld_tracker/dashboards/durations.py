@@ -32,7 +32,7 @@ from ..tally import read as tally
 from ..tally.events import WAIT_DIGITS, parse_wait_code
 from ..workflow.rules import MILESTONES
 from .figures import Progress
-from .scope import by_unit, dossiers_base, territory_clause
+from .scope import by_unit, dossiers_base, unit_names
 from .sqlfuncs import days_between
 
 WINDOW_DAYS = 365
@@ -93,11 +93,7 @@ def _kept_moves(user, progress: Progress) -> Iterator[tuple[str, str, int, int]]
     window's pieces give them (a unit, stage and days can come in several rows, some
     negative): SQLite. Two queries: the names of the units in scope, then their rows."""
     unit_id = progress.unit.unit_id if progress.unit else None
-    units = select(Unit.id, Unit.name).where(access.unit_clause(user),
-                                              territory_clause(progress.plan))
-    if unit_id is not None:
-        units = units.where(Unit.id == unit_id)
-    names = dict(db.session.execute(units).all())
+    names = dict(db.session.execute(unit_names(user, progress.plan, unit_id)).all())
     rows = tally.rows(tally.waits_between(*_window(progress)))
     stmt = select(rows.c.unit_id, rows.c.code, rows.c.n).where(rows.c.unit_id.in_(list(names)))
     parsed: dict[str, tuple[str, int]] = {}  # code -> (stage, days): codes repeat across units

@@ -65,13 +65,24 @@ def _territory(unit_id: int, year: int) -> ColumnElement[bool]:
     )
 
 
+def _units_seen(user: User, plan: PlanInfo, unit_id: int | None) -> list[ColumnElement[bool]]:
+    """The conditions on ``Unit`` for the units ``user`` sees in the plan's territory (only
+    ``unit_id`` when given)."""
+    conditions = [access.unit_clause(user), territory_clause(plan)]
+    return conditions if unit_id is None else [*conditions, Unit.id == unit_id]
+
+
 def by_unit(stmt: Select, unit_column: ColumnElement[int], user: User, plan: PlanInfo,
             unit_id: int | None = None) -> Select:
     """``stmt`` over per-unit rows (the summaries) joined to their unit and kept to the
     units ``user`` sees in the plan's territory (only ``unit_id`` when given)."""
-    stmt = stmt.join(Unit, Unit.id == unit_column).where(access.unit_clause(user),
-                                                          territory_clause(plan))
-    return stmt if unit_id is None else stmt.where(Unit.id == unit_id)
+    return stmt.join(Unit, Unit.id == unit_column).where(*_units_seen(user, plan, unit_id))
+
+
+def unit_names(user: User, plan: PlanInfo, unit_id: int | None = None) -> Select:
+    """(id, name) of the units ``user`` sees in the plan's territory (only ``unit_id`` when
+    given): for reading per-unit rows without joining each of them to its unit."""
+    return select(Unit.id, Unit.name).where(*_units_seen(user, plan, unit_id))
 
 
 def people_base(user: User, plan: PlanInfo, unit_id: int | None = None) -> Select:
