@@ -148,6 +148,33 @@ def test_due_page_lists_an_overdue_ceremony_and_a_certificate_about_to_expire(cl
     assert "Y Bih Niê" in html and "H&#39;Hen Mlô" in html
 
 
+def _median_row_labels(html: str) -> list[str]:
+    table = html[html.index('id="t-medians"'):]
+    table = table[table.index("<tbody>"):table.index("</tbody>")]
+    return [label.strip() for label in re.findall(r'<th scope="row">([^<]*)</th>', table)]
+
+
+def test_the_medians_table_has_one_row_named_after_the_area_when_it_is_one_unit_or_enterprise(
+        client, login_as):
+    mine = factories.enterprise("644", name="Công ty Của Tôi")
+    for on in (date(2020, 9, 1), date(2020, 10, 1)):
+        admitted(on, mine)
+        admitted(on, factories.enterprise("643", name="Công ty Ở Buôn Ma Thuột"))
+    page = "/dashboards/due?as_of=2020-12-15"
+    login_as(Role.BOARD)
+    assert _median_row_labels(client.get(page).get_data(as_text=True)) == [
+        "Tất cả đơn vị", "Thành phố Buôn Ma Thuột", "Thị xã Buôn Hồ"]
+    assert _median_row_labels(client.get(page + "&unit=644").get_data(as_text=True)) == [
+        "Thị xã Buôn Hồ"]
+    client.post("/logout")
+    login_as(Role.DISTRICT, unit=factories.unit("643"))
+    assert _median_row_labels(client.get(page).get_data(as_text=True)) == [
+        "Thành phố Buôn Ma Thuột"]
+    client.post("/logout")
+    login_as(Role.ENTERPRISE, enterprise=mine)
+    assert _median_row_labels(client.get(page).get_data(as_text=True)) == ["Công ty Của Tôi"]
+
+
 def test_coverage_lists_the_enterprises_to_follow_up_a_page_at_a_time(app, client, login_as):
     login_as(Role.BOARD)
     size = app.config["PAGE_SIZE"]
