@@ -163,7 +163,8 @@ def due():
     """What is due, overdue or stuck, as on the dashboards' page."""
     period = _period()
     code = _unit_code()
-    result = queries.progress(current_user, period.year, period.as_of, code)
+    # (the lists' day and unit only, as on the page: no progress figures to count)
+    result = queries.progress_frame(current_user, period.year, period.as_of, code)
     lists = due_queries.due_and_stuck(current_user, result)
     data, rows = build_due(current_user, result, lists, clock.today())
     _exported("due", {"year": period.year, "as_of": period.as_of.isoformat(),

@@ -8,7 +8,7 @@ import zipfile
 from datetime import date
 
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from ldld_tracker.dashboards import breakdowns, queries
 from ldld_tracker.excel.layout import HEADER_ROW, date_line
@@ -197,6 +197,24 @@ def test_due_list(client, login_as, report_data):
     rows = _table(sheet, 10)
     assert rows and all(r[6] is None or r[6].year <= 2020 for r in rows)
     assert sheet.cell(HEADER_ROW + 1, 8).number_format == "dd/mm/yyyy"
+
+
+def test_the_due_download_counts_no_progress_figures(client, login_as, report_data):
+    """It reads what the due page reads: the lists and the medians, not the unit figures
+    of the progress pages (reported totals, members, stages)."""
+    login_as(Role.BOARD)
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert client.get("/reports/due.xlsx?year=2020").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert any("dossier" in s for s in statements)
+    assert not any("reported_total" in s or "unit_members" in s for s in statements)
 
 
 def test_reports_page_offers_the_three_downloads(client, login_as, report_data):
