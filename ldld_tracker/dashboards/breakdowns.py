@@ -89,7 +89,7 @@ def _new_totals() -> Totals:
 def _from_dossiers(user, progress: Progress, young: int) -> tuple[int, int, Totals]:
     """The counts from the dossiers in the user's scope, in one grouped query."""
     plan, as_of = progress.plan, progress.as_of
-    unit_id = progress.unit.unit_id if progress.unit else None
+    unit_id = progress.unit_id
     admitted = counting.admitted_in_year(plan.year, as_of)
     introduced = counting.introduced_in_year(plan.year, as_of)
     inner = (
@@ -142,7 +142,7 @@ def _from_tally(user, progress: Progress, young: int) -> tuple[int, int, Totals]
     start, end = counting.year_bounds(progress.plan.year, progress.as_of)
     rows = tally.rows(tally.traits_between(start, end), tally.reached_between(start, end))
     stmt = by_unit(select(rows.c.kind, rows.c.code, func.sum(rows.c.n)), rows.c.unit_id, user,
-                   progress.plan, progress.unit.unit_id if progress.unit else None,
+                   progress.plan, progress.unit_id,
                    ).group_by(rows.c.kind, rows.c.code)
     totals = _new_totals()
     reached = dict.fromkeys(BROKEN_DOWN, 0)
@@ -212,6 +212,6 @@ def _reported(user, progress: Progress) -> tuple[int, int, int]:
     """(admitted, women, ethnic minority) reported as monthly totals in the scope: the
     page needs no other figure of the progress."""
     by_unit = reported_by_unit(user, progress.plan, progress.as_of,
-                               progress.unit.unit_id if progress.unit else None)
+                               progress.unit_id)
     admitted, women, minority = (sum(counts[i] for counts in by_unit.values()) for i in range(3))
     return admitted, women, minority

@@ -62,7 +62,7 @@ def _per_enterprise(user, progress: Progress, as_of: date):
     counted from the year's dossiers (an index range on the date), not by visiting every
     member."""
     plan = progress.plan
-    unit_id = progress.unit.unit_id if progress.unit else None
+    unit_id = progress.unit_id
     identified = (
         dossiers_base(user, plan, unit_id)
         .add_columns(Person.enterprise_id.label("enterprise_id"), func.count().label("identified"))

@@ -163,7 +163,7 @@ def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]
     top-N sort, not a ranking of every entry), the totals are counted from the same rows,
     and only the rows shown are joined to their names and given their stage."""
     plan, as_of = progress.plan, progress.as_of
-    unit_id = progress.unit.unit_id if progress.unit else None
+    unit_id = progress.unit_id
     is_open = and_(_missing(Dossier.ended_on, as_of), _missing(Dossier.official_on, as_of))
     list_key, stuck = _deadline_list(as_of, rules), _stuck(as_of, cut_offs)
     entries = (

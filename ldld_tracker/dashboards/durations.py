@@ -71,15 +71,19 @@ def _window(progress: Progress) -> tuple[date, date]:
     return progress.as_of - timedelta(days=WINDOW_DAYS - 1), progress.as_of
 
 
+def _kept_rows(progress: Progress):  # noqa: ANN202
+    """The summary rows of the moves completed in the window (``tally.read.rows``)."""
+    return tally.rows(tally.waits_between(*_window(progress)))
+
+
 def _kept_histogram(user, progress: Progress):
     """(unit id, unit name, stage code, days, moves) from the summary rows of the window,
     added up over the window's pieces (PostgreSQL)."""
-    unit_id = progress.unit.unit_id if progress.unit else None
-    rows = tally.rows(tally.waits_between(*_window(progress)))
+    rows = _kept_rows(progress)
     n = func.sum(rows.c.n)
     counted = (by_unit(select(Unit.id.label("unit_id"), Unit.name.label("unit"), rows.c.code,
                               n.label("n")),
-                       rows.c.unit_id, user, progress.plan, unit_id)
+                       rows.c.unit_id, user, progress.plan, progress.unit_id)
                .group_by(Unit.id, Unit.name, rows.c.code).having(n != 0))
     c = counted.subquery("counted").c
     digits_from = func.length(c.code) - (WAIT_DIGITS - 1)
@@ -92,9 +96,8 @@ def _kept_moves(user, progress: Progress) -> Iterator[tuple[str, str, int, int]]
     """(unit name, stage code, days, moves) from the summary rows of the window, as the
     window's pieces give them (a unit, stage and days can come in several rows, some
     negative): SQLite. Two queries: the names of the units in scope, then their rows."""
-    unit_id = progress.unit.unit_id if progress.unit else None
-    names = dict(db.session.execute(unit_names(user, progress.plan, unit_id)).all())
-    rows = tally.rows(tally.waits_between(*_window(progress)))
+    names = dict(db.session.execute(unit_names(user, progress.plan, progress.unit_id)).all())
+    rows = _kept_rows(progress)
     stmt = select(rows.c.unit_id, rows.c.code, rows.c.n).where(rows.c.unit_id.in_(list(names)))
     parsed: dict[str, tuple[str, int]] = {}  # code -> (stage, days): codes repeat across units
     for unit, code, n in db.session.connection().execute(stmt).all():
@@ -190,7 +193,7 @@ def _moves(user, progress: Progress):
     """(unit id, unit name, stage code, days) of each move completed in the window, from
     the dossiers in scope: as ``tally.events.waits``, in SQL."""
     plan = progress.plan
-    unit_id = progress.unit.unit_id if progress.unit else None
+    unit_id = progress.unit_id
     first, last = _window(progress)
     # The dossiers with a move in the window, once (a CTE used by every stage below).
     wide = (dossiers_base(user, plan, unit_id)

@@ -130,6 +130,11 @@ class Progress:
         return self.plan.year
 
     @property
+    def unit_id(self) -> int | None:
+        """The id of the unit the figures are narrowed to, None for the whole scope."""
+        return self.unit.unit_id if self.unit else None
+
+    @property
     def forecast(self) -> int | None:
         return pace.forecast(self.total.admitted, self.plan.year, self.as_of)
 

@@ -65,7 +65,7 @@ def monthly(user, progress: Progress) -> list[Month]:
     tracked and reported, introductions, the cumulative admissions up to the "as of" day,
     and the target's trajectory (even, and the plan's profile if set). Two queries."""
     plan, as_of = progress.plan, progress.as_of
-    unit_id = progress.unit.unit_id if progress.unit else None
+    unit_id = progress.unit_id
     tracked = [0] * 13
     introductions = [0] * 13
     if access.sees_whole_units(user):

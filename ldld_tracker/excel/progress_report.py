@@ -34,7 +34,7 @@ def breakdown_counts(user: User, progress: Progress, by_enterprise: bool) -> dic
     """Admissions of the year tracked person by person, per unit (or enterprise) id,
     broken down as the dashboards do. One query."""
     plan, as_of = progress.plan, progress.as_of
-    unit_id = progress.unit.unit_id if progress.unit else None
+    unit_id = progress.unit_id
     key = Enterprise.id if by_enterprise else Enterprise.unit_id
     young = rule_values().young_age_years
 
