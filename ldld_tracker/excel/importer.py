@@ -33,6 +33,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import Column, func, inspect, select
+from sqlalchemy import Table as SqlTable
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import InstanceState, Mapper, Session
 from sqlalchemy.orm.interfaces import MANYTOONE
@@ -266,7 +267,7 @@ def _insert_new_rows(session: Session) -> None:
     by_mapper: dict[Mapper, list[InstanceState]] = {}
     for state in sorted(states, key=lambda s: s.insert_order):
         by_mapper.setdefault(state.mapper, []).append(state)
-    parents_first = {table: n for n, table in enumerate(db.metadata.sorted_tables)}
+    parents_first = _parents_first()
     chosen: set[InstanceState] = set()
     connection = session.connection()
     for mapper in sorted(by_mapper, key=lambda m: parents_first[m.local_table]):
@@ -283,6 +284,13 @@ def _insert_new_rows(session: Session) -> None:
         obj = state.obj()
         if obj is not None and obj in session:  # (a dossier takes its introducers along)
             session.expunge(obj)
+
+
+@cache
+def _parents_first() -> dict[SqlTable, int]:
+    """Each table's place in an order that puts a table after those it refers to (worked
+    out once: ``sorted_tables`` sorts them anew on every call)."""
+    return {table: n for n, table in enumerate(db.metadata.sorted_tables)}
 
 
 def _has_id(state: InstanceState) -> bool:
