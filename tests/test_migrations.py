@@ -35,6 +35,20 @@ def test_migrations_upgrade_from_empty_to_the_models_schema_and_downgrade_back(t
         with db.engine.connect() as connection:
             differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
         assert differences == []
+        # (the comparison above does not look at the order of a primary key's columns, or
+        # at the columns its index includes on PostgreSQL)
+        postgres = db.engine.dialect.name == "postgresql"
+
+        def key(columns, include) -> tuple:
+            return list(columns), list(include or []) if postgres else []
+
+        keys = {name: key(found["constrained_columns"],
+                          found.get("dialect_options", {}).get("postgresql_include"))
+                for name in db.metadata.tables
+                for found in [inspect(db.engine).get_pk_constraint(name)]}
+        assert keys == {name: key([c.name for c in table.primary_key.columns],
+                                  table.primary_key.dialect_options["postgresql"]["include"])
+                        for name, table in db.metadata.tables.items()}
 
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
