@@ -24,6 +24,7 @@ DATES = ("identified_on", "trained_on", "applied_on", "verified_on", "introduced
 STAGES = ("identified", "trained", "applied", "verified", "introduced", "cell_resolved",
           "committee_resolved", "admitted", "sworn_in", "official")
 WINDOW_DAYS, LIST_LIMIT = 365, 200
+UNITS_PER_PAGE = 50  # units whose own medians the due page shows, as the application
 PAGE_SIZE = 50  # enterprises per page (a unit's; the coverage gaps), as in bench_app and the API
 
 STAGE = ("CASE WHEN d.end_kind IS NOT NULL AND d.ended_on <= :as_of THEN d.end_kind "
@@ -134,9 +135,16 @@ def figure_sets(dialect: Dialect, unit: int | None, key: str) -> dict[str, str]:
     sets["coverage list"] = (
         per_enterprise + "SELECT per.*, count(*) OVER () FROM per WHERE identified = 0 OR "
         f"party = 0 ORDER BY code, sort_name, id LIMIT {PAGE_SIZE}")
-    sets["medians"] = _medians(dialect, where)
+    sets["medians"] = _medians(dialect, where, _units_page(unit))
     sets.update(_summary_sets(dialect, unit))
     return sets
+
+
+def _units_page(unit: int | None) -> str:
+    """The names of the first page of units in code order (the due page shows their own
+    medians after every unit together's)."""
+    return (f"SELECT u.name FROM unit u WHERE {TERRITORY}{_scope(unit, 'u.id')} "
+            f"ORDER BY u.code LIMIT {UNITS_PER_PAGE}")
 
 
 def _rows(*ranges: tuple[str, date | None, date, str], codes: str = "") -> str:
@@ -181,30 +189,36 @@ def _summary_sets(dialect: Dialect, unit: int | None) -> dict[str, str]:
             f"SELECT t.code, {month}, sum(t.n) FROM "
             f"{_rows(('r', start, end, 'm'), codes=admitted_or_introduced)} "
             f"JOIN unit u ON u.id = t.unit_id WHERE {where} GROUP BY t.code, {month}"),
-        "medians (summaries)": _medians_from_summaries(where, as_of),
+        "medians (summaries)": _medians_from_summaries(where, as_of, _units_page(unit)),
         "breakdowns (summaries)": (
             f"SELECT t.kind, t.code, sum(t.n) FROM {_rows(('b', start, end, 'y'), ('r', start, end, 'y'))} "
             f"JOIN unit u ON u.id = t.unit_id WHERE {where} GROUP BY t.kind, t.code"),
     }
 
 
-def _medians_from_summaries(where: str, as_of: date) -> str:
+def _medians_from_summaries(where: str, as_of: date, page: str) -> str:
     """The medians read off the kept histogram of moves (kind ``w``, code
-    ``stage:0000012``): running sums per unit and stage and for every unit together."""
+    ``stage:0000012``): running sums per unit and stage for the ``page`` of units, and
+    for every unit together."""
     first = as_of - timedelta(days=WINDOW_DAYS - 1)
+    rows = _rows(("w", first, as_of, "y"))
     stage, days = "substr(code, 1, length(code) - 8)", "CAST(substr(code, length(code) - 6) AS INTEGER)"
-    return (f"WITH hist AS (SELECT u.name AS unit, t.code, sum(t.n) AS n FROM "
-            f"{_rows(('w', first, as_of, 'y'))} JOIN unit u ON u.id = t.unit_id WHERE {where} "
+    return (f"WITH hist AS (SELECT u.name AS unit, t.code, sum(t.n) AS n FROM {rows} "
+            f"JOIN unit u ON u.id = t.unit_id WHERE {where} AND u.name IN ({page}) "
             "GROUP BY u.id, u.name, t.code HAVING sum(t.n) <> 0), "
+            f"every_unit AS (SELECT t.code, sum(t.n) AS n FROM {rows} JOIN unit u ON "
+            f"u.id = t.unit_id WHERE {where} GROUP BY t.code HAVING sum(t.n) <> 0), "
             f"both_ AS (SELECT unit, {stage} AS s, {days} AS days, n FROM hist UNION ALL "
-            f"SELECT '', {stage}, {days}, sum(n) FROM hist GROUP BY code), "
+            f"SELECT '', {stage}, {days}, n FROM every_unit), "
             "ranked AS (SELECT unit, s, days, sum(n) OVER (PARTITION BY unit, s ORDER BY days) AS "
             "running, sum(n) OVER (PARTITION BY unit, s) AS total FROM both_) SELECT unit, s, "
             "(min(CASE WHEN running * 2 >= total THEN days END) + min(CASE WHEN running * 2 >= "
             "total + 1 THEN days END)) / 2.0, max(total) FROM ranked GROUP BY unit, s")
 
 
-def _medians(dialect: Dialect, where: str) -> str:
+def _medians(dialect: Dialect, where: str, page: str) -> str:
+    """The medians counted from the dossiers: per unit of the ``page``, and for every unit
+    together."""
     recorded = [f"d.{c} AS r{i}" for i, c in enumerate(DATES)]
     wide = (f"SELECT u.name AS unit, {', '.join(recorded)} {DOSSIER_JOIN} WHERE {where} AND ("
             + " OR ".join(f"(d.{c} > :since AND d.{c} <= :as_of)" for c in DATES[1:]) + ")")
@@ -219,9 +233,10 @@ def _medians(dialect: Dialect, where: str) -> str:
     if dialect.name == "postgresql":
         return (f"WITH wide AS ({wide}) SELECT COALESCE(unit, ''), s, percentile_cont(0.5) WITHIN "
                 f"GROUP (ORDER BY days), count(*) FROM ({moves}) m GROUP BY GROUPING SETS "
-                "((unit, s), (s))")
+                f"((unit, s), (s)) HAVING GROUPING(unit) = 1 OR unit IN ({page})")
     return (f"WITH wide AS ({wide}), hist AS (SELECT unit, s, days, count(*) AS n FROM ({moves}) "
-            "GROUP BY unit, s, days), both_ AS (SELECT unit, s, days, n FROM hist UNION ALL "
+            "GROUP BY unit, s, days), both_ AS (SELECT unit, s, days, n FROM hist WHERE unit IN "
+            f"({page}) UNION ALL "
             "SELECT '', s, days, sum(n) FROM hist GROUP BY s, days), ranked AS (SELECT unit, s, "
             "days, sum(n) OVER (PARTITION BY unit, s ORDER BY days) AS running, sum(n) OVER "
             "(PARTITION BY unit, s) AS total FROM both_) SELECT unit, s, (min(CASE WHEN "

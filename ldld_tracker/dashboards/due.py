@@ -1,10 +1,12 @@
 """What is due and what is stuck, on the "as of" day: ceremonies, probations ending,
 certificates about to expire, overdue admission decisions (``workflow.alerts``), dossiers
-waiting longer than usual at one stage, and the median time spent at each stage by unit.
+waiting longer than usual at one stage, and the median time spent at each stage, for
+every unit together and for a page of units.
 
-Two queries, whose cost follows the open dossiers rather than every dossier ever made:
-the medians (``durations``), then one query that picks the open dossiers on each list in
-SQL and returns only the first ``LIST_LIMIT`` of each with the list's total. Deadlines
+The medians (``durations``: at most three small queries over the summaries), then one
+query, whose cost follows the open dossiers rather than every dossier ever made, that
+picks the open dossiers on each list in SQL and returns only the first ``LIST_LIMIT`` of
+each with the list's total. Deadlines
 are working-day arithmetic (``workflow.calendar``): they are turned into cut-off dates
 here (the last day a step could be dated and still be on the list), so SQL compares
 dates only, and the due dates of the rows shown are worked out with the deadlines of
@@ -26,11 +28,12 @@ from ..models import Dossier, Enterprise, Person, Unit
 from ..workflow import counting
 from ..workflow.calendar import add_months, add_working_days
 from ..workflow.rules import MILESTONE_BY_CODE, MILESTONES, RuleValues, rule_values
-from .durations import WAITING_STAGES, median_days
+from .durations import UNITS_PER_PAGE, WAITING_STAGES, median_days
 from .figures import Progress
 from .scope import dossiers_base, flag
 
-__all__ = ["LIST_LIMIT", "PAGE_LIMIT", "WAITING_STAGES", "Due", "Item", "ItemList", "due_and_stuck"]
+__all__ = ["LIST_LIMIT", "PAGE_LIMIT", "UNITS_PER_PAGE", "WAITING_STAGES", "Due", "Item", "ItemList",
+           "due_and_stuck"]
 
 LIST_LIMIT = 200
 # On the page: the first rows of each list (the download has the first LIST_LIMIT).
@@ -69,10 +72,12 @@ class ItemList:
 @dataclass
 class Due:
     lists: dict[str, ItemList]
-    # unit name -> stage code -> median days; "" is every unit together
+    # unit name -> stage code -> median days: "" (every unit together) first, then a page
+    # of units in code order (``durations.Medians``)
     medians: dict[str, dict[str, float]]
     samples: dict[str, int]
     limit: int = LIST_LIMIT
+    units_total: int = 0  # units in the area (the medians' page links)
 
 
 def _last_day(holds: Callable[[date], bool], guess: date) -> date:
@@ -204,11 +209,15 @@ def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]
     return db.session.execute(stmt)
 
 
-def due_and_stuck(user, progress: Progress, limit: int = LIST_LIMIT) -> Due:
+def due_and_stuck(user, progress: Progress, limit: int = LIST_LIMIT,
+                  units_page: tuple[int, int] | None = (1, UNITS_PER_PAGE)) -> Due:
     """The due, overdue and stuck lists of ``progress``'s scope on its "as of" day (the
-    first ``limit`` of each, with each list's total), and the medians. Two queries."""
+    first ``limit`` of each, with each list's total), and the medians of every unit
+    together and of the ``units_page``-th (number, size) units (None: none). At most four
+    queries: the medians' (``durations.median_days``), then the lists'."""
     as_of, rules = progress.as_of, rule_values()
-    medians, samples = median_days(user, progress)
+    found = median_days(user, progress, units_page)
+    medians, samples = found.by_unit, found.samples
     cut_offs = _stuck_cut_offs(as_of, medians, samples)
     lists = {key: ItemList(key) for key in (*DEADLINE_LISTS, "stuck")}
     for row in _rows(user, progress, rules, cut_offs, limit):
@@ -221,7 +230,7 @@ def due_and_stuck(user, progress: Progress, limit: int = LIST_LIMIT) -> Due:
             item = _item(row, row.stage, *_deadline(row.list, snap, as_of, rules))
         lists[row.list].items.append(item)
         lists[row.list].total = row.total
-    return Due(lists, medians, samples, limit)
+    return Due(lists, medians, samples, limit, found.units_total)
 
 
 def _item(row, stage: str, since: date | None, due: date | None, overdue: bool) -> Item:

@@ -1,38 +1,37 @@
 """How long dossiers usually wait at each stage: the median days from a milestone to the
-next one recorded, per unit and for every unit together.
+next one recorded, for every unit together and for a page of units.
 
 The medians cover the moves completed in the twelve months up to the "as of" day, so the
 "usual" time reflects current practice. A move is a dossier's step from a milestone to
 the next one recorded in path order, completed on the day of that next one
-(``tally.events.waits``). The moves are counted by unit, stage and days waited (a
-histogram) and the medians read off it per unit and for every unit together. For a user
-who sees whole units the histogram is the kept summary rows (``unit_tally`` kind ``w``):
-their number follows the distinct waits, not the dossiers, and no dossier is read; for an
-enterprise officer it is counted from the dossiers of the enterprise.
+(``tally.events.waits``). The moves are counted by stage and days waited (a histogram)
+and the medians read off it here. For a user who sees whole units the histogram is the
+kept summary rows (``unit_tally`` kind ``w``): their number follows the distinct waits, not
+the dossiers, and no dossier is read; for an enterprise officer it is counted from the
+dossiers of the enterprise.
 
-- **PostgreSQL** (the country's histogram is hundreds of thousands of rows): one query,
-  the medians taken by running sums in SQL.
-- **SQLite** (a province's is a few thousand): the rows read as they are and the medians
-  taken here. The kept rows are read as stored (unit id, code, moves), after the names of
-  the units in scope: on the province's 5,571 rows SQLite spent more on joining each row
-  to its unit and cutting its code apart than on reading it (24 ms against 14).
+The units' own medians come a page at a time, in code order (the country's board sees
+900 units): the page's rows are read unit by unit along the summaries' key, as stored
+(unit id, code, moves), each distinct code read back once here. Every unit together is
+the same rows when the page holds every unit (a province's 15); otherwise one grouped sum
+per code over the units in scope.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Date, Integer, case, cast, func, literal, or_, select, union_all
+from sqlalchemy import Date, func, literal, or_, select, union_all
 
 from .. import access
 from ..extensions import db
 from ..models import Dossier, Unit
 from ..tally import read as tally
-from ..tally.events import WAIT_DIGITS, parse_wait_code
+from ..tally.events import parse_wait_code
 from ..workflow.rules import MILESTONES
 from .figures import Progress
-from .scope import by_unit, dossiers_base, unit_names
+from .scope import dossiers_base, unit_names
 from .sqlfuncs import days_between
 
 WINDOW_DAYS = 365
@@ -40,30 +39,79 @@ EPOCH = date(2000, 1, 1)  # day numbers count from here
 DATE_COLUMNS = tuple(getattr(Dossier, m.date_field) for m in MILESTONES)
 # Stages a dossier can wait at (the last one, official member, is the end of the path).
 WAITING_STAGES = tuple(m.code for m in MILESTONES[:-1])
+UNITS_PER_PAGE = 50
+
+Histograms = dict[str, dict[str, dict[int, int]]]  # unit name -> stage -> days -> moves
 
 
-def median_days(user, progress: Progress) -> tuple[dict[str, dict[str, float]], dict[str, int]]:
-    """(unit name -> stage code -> median days, stage code -> number of moves); the unit
-    "" is every unit together. Stages without a move in the window are left out."""
-    whole_units = access.sees_whole_units(user)
-    if db.session.get_bind().dialect.name == "postgresql":
-        histogram = _kept_histogram(user, progress) if whole_units else \
-            _counted_histogram(user, progress)
-        rows = _medians_in_sql(histogram)
-    elif whole_units:
-        rows = _medians_in_python(_kept_moves(user, progress))
-    else:
+@dataclass
+class Medians:
+    # unit name -> stage code -> median days: "" (every unit together) first, then the
+    # page's units in code order (an enterprise officer: the unit, if anything moved).
+    # Stages without a move in the window are left out.
+    by_unit: dict[str, dict[str, float]] = field(default_factory=dict)
+    samples: dict[str, int] = field(default_factory=dict)  # stage code -> moves, every unit
+    units_total: int = 0  # units in the area, for the page links
+
+
+def median_days(user, progress: Progress, page: tuple[int, int] | None = (1, UNITS_PER_PAGE)) -> Medians:
+    """The medians of every unit together and of the ``page``-th (number, size) units of
+    the area in code order (``page`` None: every unit together only)."""
+    if not access.sees_whole_units(user):
         h = _counted_histogram(user, progress).c
+        histograms: Histograms = {"": {}}
+        units = set()
         # (executed as plain SQL rows, without the ORM's row handling)
-        rows = _medians_in_python(
-            db.session.connection().execute(select(h.unit, h.stage, h.days, h.n)).all())
-    medians: dict[str, dict[str, float]] = {}
-    samples: dict[str, int] = {}
-    for unit, stage, median, count in rows:
-        medians.setdefault(unit, {})[stage] = median
-        if unit == "":
-            samples[stage] = count
-    return medians, samples
+        for unit, stage, days, n in db.session.connection().execute(
+                select(h.unit, h.stage, h.days, h.n)).all():
+            units.add(unit)
+            for key in (unit, ""):
+                _add(histograms.setdefault(key, {}), stage, days, n)
+        return _read_off(histograms, len(units))
+    units = db.session.execute(
+        unit_names(user, progress.plan, progress.unit_id).order_by(Unit.code)).all()
+    shown = [] if page is None else units[(page[0] - 1) * page[1]:page[0] * page[1]]
+    rows = _kept_rows(progress)
+    histograms = {"": {}} | {name: {} for _id, name in shown}
+    parsed: dict[str, tuple[str, int]] = {}  # code -> (stage, days): codes repeat across units
+    names = dict(shown)
+    every_unit = len(shown) == len(units)
+    if shown:
+        stmt = select(rows.c.unit_id, rows.c.code, rows.c.n).where(rows.c.unit_id.in_(list(names)))
+        for unit, code, n in db.session.connection().execute(stmt).all():
+            stage, days = parsed.get(code) or parsed.setdefault(code, parse_wait_code(code))
+            _add(histograms[names[unit]], stage, days, n)
+            if every_unit:
+                _add(histograms[""], stage, days, n)
+    if units and not every_unit:
+        in_scope = unit_names(user, progress.plan, progress.unit_id).with_only_columns(Unit.id)
+        stmt = (select(rows.c.code, func.sum(rows.c.n)).where(rows.c.unit_id.in_(in_scope))
+                .group_by(rows.c.code))
+        for code, n in db.session.connection().execute(stmt).all():
+            _add(histograms[""], *parse_wait_code(code), n)
+    return _read_off(histograms, len(units))
+
+
+def _add(histogram: dict[str, dict[int, int]], stage: str, days: int, n: int) -> None:
+    found = histogram.get(stage)
+    if found is None:
+        found = histogram[stage] = {}
+    found[days] = found.get(days, 0) + n
+
+
+def _read_off(histograms: Histograms, units_total: int) -> Medians:
+    """The medians of ``histograms`` (whose counts may include a window's pieces taken
+    away: negative, or zero once added up)."""
+    result = Medians(units_total=units_total)
+    for unit, stages in histograms.items():
+        result.by_unit[unit] = {}
+        for stage, found in stages.items():
+            counts = {days: n for days, n in found.items() if n}
+            if counts:
+                result.by_unit[unit][stage] = _median(counts)
+                if unit == "":
+                    result.samples[stage] = sum(counts.values())
+    return result
 
 
 def _window(progress: Progress) -> tuple[date, date]:
@@ -76,67 +124,13 @@ def _kept_rows(progress: Progress):  # noqa: ANN202
     return tally.rows(tally.waits_between(*_window(progress)))
 
 
-def _kept_histogram(user, progress: Progress):
-    """(unit id, unit name, stage code, days, moves) from the summary rows of the window,
-    added up over the window's pieces (PostgreSQL)."""
-    rows = _kept_rows(progress)
-    n = func.sum(rows.c.n)
-    counted = (by_unit(select(Unit.id.label("unit_id"), Unit.name.label("unit"), rows.c.code,
-                              n.label("n")),
-                       rows.c.unit_id, user, progress.plan, progress.unit_id)
-               .group_by(Unit.id, Unit.name, rows.c.code).having(n != 0))
-    c = counted.subquery("counted").c
-    digits_from = func.length(c.code) - (WAIT_DIGITS - 1)
-    return _once(select(c.unit_id, c.unit, func.substr(c.code, 1, digits_from - 2).label("stage"),
-                        cast(func.substr(c.code, digits_from), Integer).label("days"),
-                        c.n.label("n")))
-
-
-def _kept_moves(user, progress: Progress) -> Iterator[tuple[str, str, int, int]]:
-    """(unit name, stage code, days, moves) from the summary rows of the window, as the
-    window's pieces give them (a unit, stage and days can come in several rows, some
-    negative): SQLite. Two queries: the names of the units in scope, then their rows."""
-    names = dict(db.session.execute(unit_names(user, progress.plan, progress.unit_id)).all())
-    rows = _kept_rows(progress)
-    stmt = select(rows.c.unit_id, rows.c.code, rows.c.n).where(rows.c.unit_id.in_(list(names)))
-    parsed: dict[str, tuple[str, int]] = {}  # code -> (stage, days): codes repeat across units
-    for unit, code, n in db.session.connection().execute(stmt).all():
-        found = parsed.get(code)
-        if found is None:
-            found = parsed[code] = parse_wait_code(code)
-        yield names[unit], found[0], found[1], n
-
-
 def _counted_histogram(user, progress: Progress):
     """(unit id, unit name, stage code, days, moves) counted from the dossiers in scope."""
     moves = _moves(user, progress)
-    return _once(select(moves.c.unit_id, moves.c.unit, moves.c.stage, moves.c.days,
-                        func.count().label("n"))
-                 .group_by(moves.c.unit_id, moves.c.unit, moves.c.stage, moves.c.days))
-
-
-def _once(histogram):  # noqa: ANN001, ANN202
-    """The histogram as a CTE computed once (PostgreSQL would otherwise compute it for
-    each unit and again for every unit together)."""
-    return histogram.cte("histogram").prefix_with("MATERIALIZED", dialect="postgresql")
-
-
-def _medians_in_python(moves: Iterable[tuple[str, str, int, int]]) -> list[tuple[str, str, float, int]]:
-    """(unit name or "", stage code, median days, moves) from histogram rows (unit name,
-    stage code, days, moves), added up here."""
-    histograms: dict[tuple[str, str], dict[int, int]] = {}
-    for unit, stage, days, count in moves:
-        for key in ((unit, stage), ("", stage)):
-            found = histograms.get(key)
-            if found is None:
-                found = histograms[key] = {}
-            found[days] = found.get(days, 0) + count
-    result = []
-    for (unit, stage), found in histograms.items():
-        total = sum(found.values())
-        if total:
-            result.append((unit, stage, _median({d: n for d, n in found.items() if n}), total))
-    return result
+    return (select(moves.c.unit_id, moves.c.unit, moves.c.stage, moves.c.days,
+                   func.count().label("n"))
+            .group_by(moves.c.unit_id, moves.c.unit, moves.c.stage, moves.c.days)
+            .subquery("histogram"))
 
 
 def _median(histogram: dict[int, int]) -> float:
@@ -151,42 +145,6 @@ def _median(histogram: dict[int, int]) -> float:
         if running * 2 >= total + 1:
             return low if low == days else (low + days) / 2
     raise ValueError("an empty histogram has no median")
-
-
-def _medians_in_sql(histogram) -> list[tuple[str, str, float, int]]:
-    """(unit name or "", stage code, median days, moves) per unit and stage and for every
-    unit together, read off ``histogram`` in SQL (PostgreSQL: the country's histogram is
-    hundreds of thousands of rows): the median of n values is the mean of the days at
-    which the running count first reaches n/2 and first passes it. (Sorted by unit id and
-    by stage in byte order: sorting 300,000 rows by names in the database's collation
-    took a second.)"""
-    h = histogram.c
-    every_unit = (select(literal(0).label("unit_id"), literal("").label("unit"), h.stage, h.days,
-                         func.sum(h.n).label("n"))
-                  .group_by(h.stage, h.days))
-    both = union_all(select(h.unit_id, h.unit, h.stage, h.days, h.n), every_unit).subquery("both")
-    b = both.c
-    part = (b.unit_id, b.stage.collate("C"))
-    running = (select(b.unit_id, b.unit, b.stage, b.days,
-                      func.sum(b.n).over(partition_by=part, order_by=b.days,
-                                         rows=(None, 0)).label("running"),
-                      func.sum(b.n).over(partition_by=part).label("total"))
-               .subquery("running"))
-    r = running.c
-    first_half = func.min(case((r.running * 2 >= r.total, r.days)))
-    past_half = func.min(case((r.running * 2 > r.total, r.days)))
-    stmt = (select(func.min(r.unit), r.stage, (first_half + past_half) / literal(2.0),
-                   func.max(r.total))
-            .group_by(r.unit_id, r.stage))
-    return [(unit, stage, _whole_if_integral(median), int(count))
-            for unit, stage, median, count in db.session.execute(stmt)]
-
-
-def _whole_if_integral(value) -> float:  # noqa: ANN001
-    """SQL answers in floating point or decimals: 12.0 days is the 12 the histogram gives
-    in Python."""
-    value = float(value)
-    return int(value) if value == int(value) else value
 
 
 def _moves(user, progress: Progress):

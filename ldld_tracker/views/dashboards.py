@@ -240,7 +240,16 @@ def coverage():
 @bp.route("/due")
 @access.roles_required(*VIEWERS)
 def due():
-    """Ceremonies, recognitions, certificates and decisions due; dossiers stuck; medians."""
-    return _page("dashboards/due.html", lambda progress: {
-        "result": due_queries.due_and_stuck(current_user, progress, due_queries.PAGE_LIMIT),
-        "waiting_stages": due_queries.WAITING_STAGES}, figures=False)
+    """Ceremonies, recognitions, certificates and decisions due; dossiers stuck; the
+    medians of every unit together and of a page of units."""
+    number, size = listing.page_number(), due_queries.UNITS_PER_PAGE
+
+    def build(progress: queries.Progress) -> dict[str, Any]:
+        result = due_queries.due_and_stuck(current_user, progress, due_queries.PAGE_LIMIT,
+                                           (number, size))
+        units = [unit for unit in result.medians if unit]
+        return {"result": result, "waiting_stages": due_queries.WAITING_STAGES,
+                "page": listing.KnownPage(page=number, per_page=size, items=units,
+                                          total=result.units_total)}
+
+    return _page("dashboards/due.html", build, figures=False)

@@ -165,7 +165,8 @@ def due():
     code = _unit_code()
     # (the lists' day and unit only, as on the page: no progress figures to count)
     result = queries.progress_frame(current_user, period.year, period.as_of, code)
-    lists = due_queries.due_and_stuck(current_user, result)
+    # (the workbook has the lists, not the medians table: every unit together only)
+    lists = due_queries.due_and_stuck(current_user, result, units_page=None)
     data, rows = build_due(current_user, result, lists, clock.today())
     _exported("due", {"year": period.year, "as_of": period.as_of.isoformat(),
                       "district": code}, rows)

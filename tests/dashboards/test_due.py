@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from ldld_tracker.dashboards import due, durations, queries
+from ldld_tracker.dashboards import due, durations, queries, scope
 from ldld_tracker.extensions import db
 from ldld_tracker.models import Dossier, Enterprise, Person, Role, Unit
 from ldld_tracker.workflow import operations
@@ -138,14 +138,41 @@ def test_a_limited_list_shows_its_first_entries_and_still_counts_them_all(seeded
         assert [i.dossier_id for i in items.items] == [entry[1] for entry in wanted[:3]], key
 
 
+def _unit_names(user, progress) -> list[str]:
+    """The names of the units of the user's area, in code order."""
+    return [name for _id, name in db.session.execute(
+        scope.unit_names(user, progress.plan, progress.unit_id).order_by(Unit.code))]
+
+
 @pytest.mark.parametrize("as_of", AS_OF)
 def test_medians_per_unit_and_for_all_units_follow_the_year_of_moves(seeded, as_of):
     expected, samples = _medians(_records(), as_of)
     progress = queries.progress_frame(seeded, as_of.year, as_of)
     result = due.due_and_stuck(seeded, progress, limit=1)
-    assert result.medians == expected
+    names = _unit_names(seeded, progress)
+    assert len(names) < due.UNITS_PER_PAGE  # one page: every unit, "" first, in code order
+    assert list(result.medians) == ["", *names] and result.units_total == len(names)
+    assert result.medians == {unit: expected.get(unit, {}) for unit in ["", *names]}
     assert result.samples == samples
     assert len(expected) > 2
+
+
+@pytest.mark.parametrize("as_of", AS_OF)
+def test_the_medians_of_a_page_of_units_and_of_every_unit_together(seeded, as_of):
+    """A page short of every unit: its units' own medians, and every unit together
+    still over the whole area (summed apart from the page's rows)."""
+    expected, samples = _medians(_records(), as_of)
+    progress = queries.progress_frame(seeded, as_of.year, as_of)
+    names = _unit_names(seeded, progress)
+    for number in (1, 2, 4):
+        result = due.due_and_stuck(seeded, progress, limit=1, units_page=(number, 5))
+        page = names[(number - 1) * 5:number * 5]
+        assert list(result.medians) == ["", *page], number
+        assert result.medians == {unit: expected.get(unit, {}) for unit in ["", *page]}
+        assert result.samples == samples and result.units_total == len(names)
+    assert any(expected.get(unit) for unit in names[5:10])  # the data has moves on page 2
+    alone = due.due_and_stuck(seeded, progress, limit=1, units_page=None)
+    assert alone.medians == {"": expected.get("", {})} and alone.samples == samples
 
 
 def test_a_district_officer_sees_the_lists_and_medians_of_the_district_only(seeded):
@@ -202,12 +229,13 @@ def test_a_step_recorded_is_in_the_medians_at_once(app):
     as_of = date(2020, 12, 15)
     dossier = factories.dossier(factories.person(enterprise), identified_on=date(2020, 5, 1))
     progress = queries.progress_frame(board, 2020, as_of)
-    assert due.due_and_stuck(board, progress).medians == {}
+    assert not any(due.due_and_stuck(board, progress).medians.values())
     trained = {"certificate_no": "C1"}
     operations.record_milestone(dossier, MilestoneEntry("trained", date(2020, 5, 15), trained),
                                 officer, as_of)
     result = due.due_and_stuck(board, progress)
-    assert result.medians == {"": {"identified": 14}, enterprise.unit.name: {"identified": 14}}
+    assert {unit: found for unit, found in result.medians.items() if found} == {
+        "": {"identified": 14}, enterprise.unit.name: {"identified": 14}}
     operations.record_milestone(dossier, MilestoneEntry("trained", date(2020, 5, 20), trained),
                                 officer, as_of, reason="wrong day")
     assert due.due_and_stuck(board, progress).medians[""] == {"identified": 19}

@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+from markupsafe import escape
 
 from ldld_tracker.models import Role
 
@@ -154,6 +155,21 @@ def _median_row_labels(html: str) -> list[str]:
     return [label.strip() for label in re.findall(r'<th scope="row">([^<]*)</th>', table)]
 
 
+def _median_cells(html: str, label: str) -> list[str]:
+    row = html[html.index(f'<th scope="row">{label}</th>'):]
+    return re.findall(r'<td class="text-end">([^<]*)</td>', row[:row.index("</tr>")])
+
+
+def _unit_names(user) -> list[str]:
+    """The names of the units of the user's area in 2020, in code order."""
+    from ldld_tracker.dashboards import scope
+    from ldld_tracker.extensions import db
+    from ldld_tracker.models import Unit
+
+    stmt = scope.unit_names(user, scope.plan_for_year(2020)).order_by(Unit.code)
+    return [str(escape(name)) for _id, name in db.session.execute(stmt)]
+
+
 def test_the_medians_table_has_one_row_named_after_the_area_when_it_is_one_unit_or_enterprise(
         client, login_as):
     mine = factories.enterprise("644", name="Công ty Của Tôi")
@@ -161,9 +177,11 @@ def test_the_medians_table_has_one_row_named_after_the_area_when_it_is_one_unit_
         admitted(on, mine)
         admitted(on, factories.enterprise("643", name="Công ty Ở Buôn Ma Thuột"))
     page = "/dashboards/due?as_of=2020-12-15"
-    login_as(Role.BOARD)
-    assert _median_row_labels(client.get(page).get_data(as_text=True)) == [
-        "Tất cả đơn vị", "Thành phố Buôn Ma Thuột", "Thị xã Buôn Hồ"]
+    board = login_as(Role.BOARD)
+    html = client.get(page).get_data(as_text=True)
+    assert _median_row_labels(html) == ["Tất cả đơn vị", *_unit_names(board)]
+    assert _median_cells(html, "Thành phố Buôn Ma Thuột") != ["–"] * 9
+    assert _median_cells(html, "Huyện Ea Súp") == ["–"] * 9  # nothing moved there
     assert _median_row_labels(client.get(page + "&unit=644").get_data(as_text=True)) == [
         "Thị xã Buôn Hồ"]
     client.post("/logout")
@@ -218,3 +236,26 @@ def test_breakdowns_show_the_reported_totals_of_the_scope(client, login_as, role
     table = html[html.index('id="t-reported"'):html.index('id="t-together"')]
     cells = re.findall(r'data-value="(\d+)">([\d.]+)<', table)
     assert [text for _value, text in cells] == list(expected)
+
+
+def test_the_medians_table_shows_a_page_of_units_after_every_unit_together(
+        client, login_as, monkeypatch):
+    from ldld_tracker.dashboards import due
+
+    monkeypatch.setattr(due, "UNITS_PER_PAGE", 2)
+    for code in ("643", "644"):
+        for on in (date(2020, 9, 1), date(2020, 10, 1)):
+            admitted(on, factories.enterprise(code))
+    names = _unit_names(login_as(Role.BOARD))
+    page = "/dashboards/due?as_of=2020-12-15"
+    first = client.get(page).get_data(as_text=True)
+    assert _median_row_labels(first) == ["Tất cả đơn vị", *names[:2]]
+    assert f"Đơn vị thứ 1 đến 2 trong số {len(names)}, xếp theo mã." in first
+    assert 'href="/dashboards/due?page=2&amp;year=2020&amp;as_of=2020-12-15#medians"' in first
+    second = client.get(page + "&page=2").get_data(as_text=True)
+    assert _median_row_labels(second) == ["Tất cả đơn vị", *names[2:4]]
+    # every unit together is the whole area's on every page
+    assert _median_cells(second, "Tất cả đơn vị") == _median_cells(first, "Tất cả đơn vị")
+    past = client.get(page + "&page=99").get_data(as_text=True)
+    assert _median_row_labels(past) == []
+    assert "Trang 99 vượt quá số trang của danh sách" in past
