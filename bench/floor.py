@@ -189,25 +189,29 @@ def _summary_sets(dialect: Dialect, unit: int | None) -> dict[str, str]:
             f"SELECT t.code, {month}, sum(t.n) FROM "
             f"{_rows(('r', start, end, 'm'), codes=admitted_or_introduced)} "
             f"JOIN unit u ON u.id = t.unit_id WHERE {where} GROUP BY t.code, {month}"),
-        "medians (summaries)": _medians_from_summaries(where, as_of, _units_page(unit)),
+        "medians (summaries)": _medians_from_summaries(where, as_of, _units_page(unit), unit is None),
         "breakdowns (summaries)": (
             f"SELECT t.kind, t.code, sum(t.n) FROM {_rows(('b', start, end, 'y'), ('r', start, end, 'y'))} "
             f"JOIN unit u ON u.id = t.unit_id WHERE {where} GROUP BY t.kind, t.code"),
     }
 
 
-def _medians_from_summaries(where: str, as_of: date, page: str) -> str:
+def _medians_from_summaries(where: str, as_of: date, page: str, whole: bool) -> str:
     """The medians read off the kept histogram of moves (kind ``w``, code
     ``stage:0000012``): running sums per unit and stage for the ``page`` of units, and
-    for every unit together."""
+    for every unit together (the ``whole`` territory: the rows the root unit keeps of its
+    children's moves, kind ``v``; the benchmark's territory has every unit in it)."""
     first = as_of - timedelta(days=WINDOW_DAYS - 1)
     rows = _rows(("w", first, as_of, "y"))
+    every_unit = (f"SELECT t.code, sum(t.n) AS n FROM {_rows(('v', first, as_of, 'y'))} "
+                  "WHERE t.unit_id = :root GROUP BY t.code HAVING sum(t.n) <> 0" if whole else
+                  f"SELECT t.code, sum(t.n) AS n FROM {rows} JOIN unit u ON u.id = t.unit_id "
+                  f"WHERE {where} GROUP BY t.code HAVING sum(t.n) <> 0")
     stage, days = "substr(code, 1, length(code) - 8)", "CAST(substr(code, length(code) - 6) AS INTEGER)"
     return (f"WITH hist AS (SELECT u.name AS unit, t.code, sum(t.n) AS n FROM {rows} "
             f"JOIN unit u ON u.id = t.unit_id WHERE {where} AND u.name IN ({page}) "
             "GROUP BY u.id, u.name, t.code HAVING sum(t.n) <> 0), "
-            f"every_unit AS (SELECT t.code, sum(t.n) AS n FROM {rows} JOIN unit u ON "
-            f"u.id = t.unit_id WHERE {where} GROUP BY t.code HAVING sum(t.n) <> 0), "
+            f"every_unit AS ({every_unit}), "
             f"both_ AS (SELECT unit, {stage} AS s, {days} AS days, n FROM hist UNION ALL "
             f"SELECT '', {stage}, {days}, n FROM every_unit), "
             "ranked AS (SELECT unit, s, days, sum(n) OVER (PARTITION BY unit, s ORDER BY days) AS "

@@ -44,12 +44,17 @@ def people_clause(user: User) -> ColumnElement[bool]:
 
 def unit_clause(user: User) -> ColumnElement[bool]:
     """The condition on ``Unit`` that keeps the units whose figures the user may see."""
-    if user.role in READ_ALL or user.role is Role.ADMIN:
+    if sees_every_unit(user):
         return true()
     if user.role is Role.DISTRICT:
         return Unit.id == user.unit_id
     return Unit.id == select(Enterprise.unit_id).where(
         Enterprise.id == user.enterprise_id).scalar_subquery()
+
+
+def sees_every_unit(user: User) -> bool:
+    """True when ``unit_clause`` keeps every unit (the board)."""
+    return user.role in READ_ALL or user.role is Role.ADMIN
 
 
 def sees_whole_units(user: User) -> bool:

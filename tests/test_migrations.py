@@ -97,3 +97,18 @@ def test_the_waits_migration_fills_them_as_the_application_counts_them(tmp_path)
         with db.engine.connect() as connection:
             assert connection.execute(text(count)).scalar() > 100
             assert upkeep.differences(connection) == []
+
+
+def test_the_waits_below_migration_sums_the_childrens_waits_as_the_application_does(tmp_path):
+    from ldld_tracker.tally import upkeep
+
+    with _with_demo_data(tmp_path):
+        downgrade(revision="e4b7c2a91f35")  # back before the waits below: their rows go
+        count = "SELECT count(*) FROM unit_tally WHERE kind = 'v'"
+        with db.engine.connect() as connection:
+            assert connection.execute(text(count)).scalar() == 0
+            assert upkeep.differences(connection) != []
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text(count)).scalar() > 100
+            assert upkeep.differences(connection) == []

@@ -8,7 +8,9 @@ always be rebuilt from the records (``flask tally-rebuild``).
 per dossier and milestone, on its date), ``kind`` ``s`` the moves between stages (+1 into
 the stage a dossier enters on a day, -1 out of the one it leaves), ``kind`` ``w`` the moves
 from a milestone to the next one recorded by stage and days waited (on the later day), for
-the medians, ``kind`` ``b`` the admissions and introductions by trait. Each count is stored at
+the medians (and ``kind`` ``v`` the same moves of the unit's children, summed at the unit:
+every district together is one unit's rows), ``kind`` ``b`` the admissions and
+introductions by trait. Each count is stored at
 three grains, ``starts_on`` being the first day of the period: the day (``d``), its month
 (``m``) and its year (``y``), so a sum over any range of days reads whole years, then whole months, then days.
 The stage moves are also summed over all time (grain ``a``, ``starts_on`` 0001-01-01): the

@@ -26,6 +26,9 @@ from ..workflow.rules import MILESTONE_BY_CODE, MILESTONES
 from .periods import ALL, ALL_TIME, DAY, MONTH, YEAR
 
 REACHED, STAGE, TRAIT, WAIT = "r", "s", "b", "w"
+# The waits of the units below a unit, summed at that unit (its ``w`` rows are its own):
+# every district together is one unit's rows (``upkeep.waits_below``).
+WAITS_BELOW = "v"
 # Days waited, zero-padded in a wait's code so that one stage's codes sort by days (the
 # dates of 0001 to 9999 are less than ten million days apart).
 WAIT_DIGITS = 7

@@ -15,7 +15,7 @@ from functools import lru_cache
 from sqlalchemy import Subquery, literal, select, union_all
 
 from ..models import UnitTally
-from .events import REACHED, STAGE, TRAIT, WAIT
+from .events import REACHED, STAGE, TRAIT, WAIT, WAITS_BELOW
 from .periods import ALL, MONTH, YEAR, signed_pieces
 
 Range = tuple[str, date | None, date, str]  # kind, first day (None: from the start), last, coarsest
@@ -70,3 +70,9 @@ def waits_between(first: date, last: date) -> Range:
     """The rows whose sum per code is the number of moves between stages completed in
     ``[first, last]``, by stage and days waited (``events.wait_code``)."""
     return (WAIT, first, last, YEAR)
+
+
+def waits_below_between(first: date, last: date) -> Range:
+    """As ``waits_between``, for the rows a unit keeps of its children's moves (every
+    unit below it together)."""
+    return (WAITS_BELOW, first, last, YEAR)

@@ -8,6 +8,9 @@ enterprise moved to another unit, or a change whose old values were not loaded, 
 the units concerned from the records instead. If the flush or the transaction fails, the
 summary rows go with it.
 
+The waits (kind ``w``) of a unit's children are also summed at the unit (kind ``v``,
+``waits_below``): written with the children's rows they come from, whoever writes them.
+
 A long transaction (an import) may hold the changes back and write them once before it
 commits (``holding``): its flushes then hand their changes to the holder in
 ``session.info[HELD]`` instead of writing them.
@@ -22,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import islice
 
-from sqlalchemy import Connection, delete, event, func, inspect, select
+from sqlalchemy import Connection, delete, event, func, inspect, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 
@@ -252,6 +255,8 @@ def _before_flush(session: Session, flush_context, _instances) -> None:  # noqa:
                                    if u is not None and u is not _UNKNOWN)
         elif isinstance(obj, EthnicGroup) and _changed(obj, "is_minority"):
             pending.rebuild_all = True
+        elif isinstance(obj, Unit) and _changed(obj, "parent_id", "parent"):
+            pending.rebuild_all = True  # (its waits now count under another unit)
     for dossier, new, gone in dossiers.values():
         _dossier_change(session, dossier, pending, new, gone)
     pending.rebuild.discard(None)
@@ -313,9 +318,27 @@ def _upsert(connection: Connection, table, keys: tuple[str, ...], count: str,  #
     connection.exec_driver_sql(sql, rows)
 
 
+def waits_below(connection: Connection, tally: Iterable[tuple[events.Key, int]]) -> Counter:
+    """The rows (key -> count) that ``tally``'s waits add at their units' parents."""
+    waits = [(key, n) for key, n in tally if key[1] == events.WAIT]
+    if not waits:
+        return Counter()
+    parents = dict(connection.execute(select(Unit.id, Unit.parent_id).where(
+        Unit.id.in_(sorted({key[0] for key, _ in waits})), Unit.parent_id.is_not(None))).all())
+    below: Counter = Counter()
+    for (unit, _kind, code, grain, starts_on), n in waits:
+        parent = parents.get(unit)
+        if parent is not None:
+            below[(parent, events.WAITS_BELOW, code, grain, starts_on)] += n
+    return below
+
+
 def add(connection: Connection, tally: Iterable[tuple[events.Key, int]],
         people: Iterable[tuple[int, int]] = ()) -> None:
-    """Add ``tally`` (key, count) and ``people`` (unit, count) to the summary rows."""
+    """Add ``tally`` (key, count), with what its waits add at their units' parents, and
+    ``people`` (unit, count) to the summary rows."""
+    tally = list(tally)
+    tally += waits_below(connection, tally).items()
     # Rows in key order, whoever writes them: concurrent changes wait, never deadlock.
     for chunk in _chunks(iter(sorted(tally))):
         _upsert(connection, UnitTally.__table__, TALLY_KEY, "n", [(*key, n) for key, n in chunk])
@@ -362,20 +385,47 @@ def computed(connection: Connection, unit_ids: Iterable[int] | None = None) -> I
 
 
 def rebuild(connection: Connection, unit_ids: Iterable[int] | None = None) -> None:
-    """Recompute the summary rows of ``unit_ids`` (all units when None) from the records."""
+    """Recompute the summary rows of ``unit_ids`` (all units when None) from the records,
+    and what their waits add at their parents."""
     units = None if unit_ids is None else sorted(set(unit_ids))
     _lock_units(connection, units, share=False)
-    for table in (UnitTally.__table__, UnitMembers.__table__):
-        stmt = delete(table)
-        if units is not None:
-            stmt = stmt.where(table.c.unit_id.in_(units))
+    table = UnitTally.__table__
+    below: Counter = Counter()  # the change to the parents' rows (a few units rebuilt)
+    if units is not None:
+        old = connection.execute(select(*[table.c[name] for name in TALLY_KEY], table.c.n).where(
+            table.c.unit_id.in_(units), table.c.kind == events.WAIT)).all()
+        below.subtract(waits_below(connection, [(tuple(row[:-1]), row[-1]) for row in old]))
+    for stmt in (delete(table), delete(UnitMembers.__table__)):
+        if units is not None:  # (the units' own rows: the rows summed from their children stay)
+            stmt = stmt.where(stmt.table.c.unit_id.in_(units))
+            if stmt.table is table:
+                stmt = stmt.where(table.c.kind != events.WAITS_BELOW)
         connection.execute(stmt)
     bulk = BulkWriter(connection)  # the rows are new: COPY on PostgreSQL, no upsert
     bulk.write(UnitMembers.__table__, [{"unit_id": unit, "people": n}
                                        for unit, n in connection.execute(_people(units))])
     for _unit, totals in computed(connection, units):
-        bulk.write(UnitTally.__table__, [dict(zip(TALLY_KEY, key, strict=True), n=n)
-                                         for key, n in totals.items()])
+        bulk.write(table, [dict(zip(TALLY_KEY, key, strict=True), n=n) for key, n in totals.items()])
+        if units is not None:
+            below.update(waits_below(connection, totals.items()))
+    if units is None:
+        connection.execute(_sum_waits_below())
+    else:
+        for chunk in _chunks(iter(sorted((key, n) for key, n in below.items() if n))):
+            _upsert(connection, table, TALLY_KEY, "n", [(*key, n) for key, n in chunk])
+
+
+def _sum_waits_below():  # noqa: ANN202
+    """INSERT every parent's rows of its children's waits, summed in SQL (after a whole
+    rebuild: the country's would not fit in memory)."""
+    t = UnitTally.__table__
+    n = func.sum(t.c.n)
+    summed = (select(Unit.parent_id, literal(events.WAITS_BELOW), t.c.code, t.c.grain,
+                     t.c.starts_on, n)
+              .join(Unit, Unit.id == t.c.unit_id)
+              .where(t.c.kind == events.WAIT, Unit.parent_id.is_not(None))
+              .group_by(Unit.parent_id, t.c.code, t.c.grain, t.c.starts_on).having(n != 0))
+    return t.insert().from_select([*TALLY_KEY, "n"], summed)
 
 
 def differences(connection: Connection) -> list[str]:
@@ -388,15 +438,28 @@ def differences(connection: Connection) -> list[str]:
         problems.append(f"members per unit: stored {stored_people}, records {people}")
     table = UnitTally.__table__
     stored: dict[int, Counter] = {}
+    stored_below: Counter = Counter()
     for unit, kind, code, grain, starts_on, n in connection.execute(select(table).where(table.c.n != 0)):
-        stored.setdefault(unit, Counter())[(unit, kind, code, grain, starts_on)] = n
+        key = (unit, kind, code, grain, starts_on)
+        if kind == events.WAITS_BELOW:
+            stored_below[key] = n
+        else:
+            stored.setdefault(unit, Counter())[key] = n
+    below: Counter = Counter()
     for unit, totals in computed(connection):
         kept = stored.pop(unit, Counter())
         if kept != totals:
-            wrong = sorted(set(kept.items()) ^ set(totals.items()), key=str)[:5]
-            problems.append(f"unit {unit}: {len(wrong)}+ rows differ, e.g. {wrong}")
+            problems.append(_differing(f"unit {unit}", kept, totals))
+        below.update(waits_below(connection, totals.items()))
     problems += [f"unit {unit}: rows without dossiers" for unit in stored]
+    if stored_below != _nonzero(below):
+        problems.append(_differing("the waits below the units", stored_below, _nonzero(below)))
     return problems
+
+
+def _differing(what: str, kept: Counter, computed_: Counter) -> str:
+    wrong = sorted(set(kept.items()) ^ set(computed_.items()), key=str)[:5]
+    return f"{what}: {len(wrong)}+ rows differ, e.g. {wrong}"
 
 
 def install() -> None:

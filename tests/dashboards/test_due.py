@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from ldld_tracker.dashboards import due, durations, queries, scope
 from ldld_tracker.extensions import db
-from ldld_tracker.models import Dossier, Enterprise, Person, Role, Unit
+from ldld_tracker.models import Dossier, Enterprise, Person, Role, Unit, UnitKind
 from ldld_tracker.workflow import operations
 from ldld_tracker.workflow.calendar import add_months, add_working_days
 from ldld_tracker.workflow.checks import MilestoneEntry
@@ -259,3 +259,46 @@ def test_a_dossier_waiting_twice_the_median_and_a_month_is_stuck(app):
     assert [(i.dossier_id, i.person, i.stage, i.days) for i in stuck.items] == [
         (late.id, "Y Chậm Niê", "identified", 31)]
     assert stuck.total == 1
+
+
+def test_every_unit_together_leaves_out_a_unit_outside_the_years_territory(app):
+    """The board's "every unit" row past the first page is the plan's unit's own rows of
+    its children's moves, less those of a child outside the territory that year."""
+    board = factories.user(Role.BOARD)
+    province = factories.unit("643").parent
+    gone = Unit(code="64999", name="Huyện Đã Giải Thể", kind=UnitKind.DISTRICT,
+                parent=province, valid_to=date(2019, 12, 31))
+    db.session.add(gone)
+    for days in (10, 20, 40):
+        factories.dossier(factories.person(factories.enterprise("643")),
+                          identified_on=date(2020, 5, 1), trained_on=date(2020, 5, 1) + timedelta(days=days),
+                          certificate_no=f"G{days}")
+    db.session.flush()
+    for days in (100, 200):  # moves in a unit the 2020 plan no longer reports by
+        person = factories.person(factories.enterprise("643"))
+        factories.dossier(person, identified_on=date(2020, 1, 1),
+                          trained_on=date(2020, 1, 1) + timedelta(days=days),
+                          certificate_no=f"H{days}")
+        person.enterprise.unit = gone
+    db.session.commit()
+    progress = queries.progress_frame(board, 2020, date(2020, 12, 15))
+    whole = due.due_and_stuck(board, progress, units_page=(1, 100))
+    assert whole.medians[""] == {"identified": 20} and whole.samples == {"identified": 3}
+    for page in ((2, 1), (99, 5), None):
+        result = due.due_and_stuck(board, progress, units_page=page)
+        assert result.medians[""] == {"identified": 20} and result.samples == {"identified": 3}
+
+
+def test_past_the_last_page_of_units_every_unit_together_is_still_the_areas(seeded):
+    """A district officer, and the board narrowed to a unit: their area's medians on any
+    page, never the whole territory's."""
+    as_of = date(2021, 9, 1)
+    records = _records()
+    unit = db.session.scalar(select(Unit).where(Unit.name == records[0].unit))
+    expected, samples = _medians([r for r in records if r.unit == unit.name], as_of)
+    officer = factories.user(Role.DISTRICT, unit_obj=unit)
+    for user, code in ((officer, None), (seeded, unit.code)):
+        progress = queries.progress_frame(user, as_of.year, as_of, code)
+        result = due.due_and_stuck(user, progress, limit=1, units_page=(3, 5))
+        assert result.medians == {"": expected[""]} and result.samples == samples, user.role
+        assert result.units_total == 1

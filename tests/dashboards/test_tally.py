@@ -8,13 +8,23 @@ import random
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 
 from ldld_tracker.dashboards import breakdowns, queries, timeline
 from ldld_tracker.dashboards.figures import Figures
 from ldld_tracker.dashboards.scope import plan_for_year
 from ldld_tracker.extensions import db
-from ldld_tracker.models import Dossier, EndKind, Enterprise, Ownership, Role, Sex, UnitTally
+from ldld_tracker.models import (
+    Dossier,
+    EndKind,
+    Enterprise,
+    Ownership,
+    Role,
+    Sex,
+    Unit,
+    UnitKind,
+    UnitTally,
+)
 from ldld_tracker.records.enterprises import update_enterprise
 from ldld_tracker.records.people import update_person
 from ldld_tracker.tally import upkeep
@@ -211,6 +221,36 @@ def test_the_summaries_follow_every_operation_in_the_same_transaction(app):
     update_enterprise(other, {"unit_id": factories.unit("645").id}, board)
     _agree()
     assert _figures(board, today)[factories.unit("645").id][1]["identified"] == 1
+    db.session.commit()
+
+
+def _waits_below(unit: Unit) -> int:
+    """The moves a unit keeps of its children, over all time (the year rows)."""
+    return db.session.scalar(select(func.coalesce(func.sum(UnitTally.n), 0)).where(
+        UnitTally.unit_id == unit.id, UnitTally.kind == "v", UnitTally.grain == "y"))
+
+
+def test_a_unit_keeps_the_waits_of_its_children_as_enterprises_and_units_move(app):
+    """Every district together is the province's own rows (kind ``v``): they follow a
+    step recorded, an enterprise moved to a unit under another parent (its units are
+    rebuilt) and a unit moved under another parent (everything is rebuilt)."""
+    province = factories.unit("643").parent
+    elsewhere = Unit(code="999", name="Tỉnh Thử", kind=UnitKind.PROVINCE)
+    below = Unit(code="99901", name="Huyện Thử", kind=UnitKind.DISTRICT, parent=elsewhere)
+    db.session.add_all([elsewhere, below])
+    enterprise = factories.enterprise("643")
+    admitted(date(2020, 5, 5), enterprise)  # seven milestones: six moves
+    db.session.flush()
+    before = _waits_below(province)
+    assert before >= 6 and _waits_below(elsewhere) == 0
+    _agree()
+    update_enterprise(enterprise, {"unit_id": below.id}, factories.user(Role.BOARD))
+    assert _waits_below(province) == before - 6 and _waits_below(elsewhere) == 6
+    _agree()
+    below.parent = province
+    db.session.flush()
+    assert _waits_below(province) == before and _waits_below(elsewhere) == 0
+    _agree()
     db.session.commit()
 
 
