@@ -47,6 +47,9 @@ class Dossier(Timestamped, db.Model):
         Index("ix_dossier_person_dates", "person_id", "end_kind", "ended_on", "identified_on",
               "trained_on", "applied_on", "verified_on", "introduced_on", "cell_resolved_on",
               "committee_resolved_on", "admitted_on", "sworn_in_on", "official_on"),
+        # The dossiers identified in a range of days, with their person (coverage counts
+        # them per enterprise): one index-only range.
+        Index("ix_dossier_identified_person", "identified_on", "person_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,7 +62,7 @@ class Dossier(Timestamped, db.Model):
     age_exception_ref: Mapped[str] = mapped_column(String(100), default="")
     note: Mapped[str] = mapped_column(String(1000), default="")
 
-    identified_on: Mapped[date | None] = mapped_column(index=True)
+    identified_on: Mapped[date | None]
     identified_by: Mapped[str] = mapped_column(String(200), default="")
     trained_on: Mapped[date | None]
     certificate_no: Mapped[str] = mapped_column(String(50), default="")
