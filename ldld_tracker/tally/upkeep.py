@@ -21,9 +21,11 @@ commits (``holding``): its flushes then hand their changes to the holder in
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from itertools import islice
+from heapq import merge
+from itertools import groupby, islice
+from operator import itemgetter
 
 from sqlalchemy import Connection, delete, event, func, inspect, literal, select
 from sqlalchemy.orm import Session
@@ -281,6 +283,7 @@ def write(connection: Connection, pending: Pending) -> None:
         rebuild(connection)
         return
     tally = [(key, n) for key, n in pending.tally.items() if n and key[0] not in pending.rebuild]
+    pending.tally.clear()  # (taken: an import's hundreds of thousands, freed before the writing)
     people = [(unit, n) for unit, n in pending.people.items()
               if n and unit is not None and unit not in pending.rebuild]
     _lock_units(connection, {key[0] for key, _ in tally} | {unit for unit, _ in people}, share=True)
@@ -318,29 +321,38 @@ def _upsert(connection: Connection, table, keys: tuple[str, ...], count: str,  #
     connection.exec_driver_sql(sql, rows)
 
 
-def waits_below(connection: Connection, tally: Iterable[tuple[events.Key, int]]) -> Counter:
-    """The rows (key -> count) that ``tally``'s waits add at their units' parents."""
-    waits = [(key, n) for key, n in tally if key[1] == events.WAIT]
-    if not waits:
-        return Counter()
+def waits_below(connection: Connection,
+                tally: Sequence[tuple[events.Key, int]]) -> Iterator[tuple[events.Key, int]]:
+    """What ``tally``'s waits (in key order) add at their units' parents, in key order and
+    added up per key. Streamed: an import writes hundreds of thousands of rows, and each
+    unit's waits are already in order, so they are merged rather than collected."""
+    spans: dict[int, list[int]] = {}  # unit -> [first, last + 1] of its waits in ``tally``
+    for index, (key, _n) in enumerate(tally):
+        if key[1] == events.WAIT:
+            spans.setdefault(key[0], [index, index])[1] = index + 1
+    if not spans:
+        return
     parents = dict(connection.execute(select(Unit.id, Unit.parent_id).where(
-        Unit.id.in_(sorted({key[0] for key, _ in waits})), Unit.parent_id.is_not(None))).all())
-    below: Counter = Counter()
-    for (unit, _kind, code, grain, starts_on), n in waits:
-        parent = parents.get(unit)
-        if parent is not None:
-            below[(parent, events.WAITS_BELOW, code, grain, starts_on)] += n
-    return below
+        Unit.id.in_(sorted(spans)), Unit.parent_id.is_not(None))).all())
+    runs = [_moved_to(parents[unit], islice(tally, first, last))
+            for unit, (first, last) in spans.items() if unit in parents]
+    for key, rows in groupby(merge(*runs), key=itemgetter(0)):
+        if total := sum(n for _key, n in rows):
+            yield key, total
+
+
+def _moved_to(parent: int, waits: Iterable[tuple[events.Key, int]]) -> Iterator[tuple[events.Key, int]]:
+    return (((parent, events.WAITS_BELOW, code, grain, starts_on), n)
+            for (_unit, _kind, code, grain, starts_on), n in waits)
 
 
 def add(connection: Connection, tally: Iterable[tuple[events.Key, int]],
         people: Iterable[tuple[int, int]] = ()) -> None:
     """Add ``tally`` (key, count), with what its waits add at their units' parents, and
     ``people`` (unit, count) to the summary rows."""
-    tally = list(tally)
-    tally += waits_below(connection, tally).items()
+    tally = sorted(tally)
     # Rows in key order, whoever writes them: concurrent changes wait, never deadlock.
-    for chunk in _chunks(iter(sorted(tally))):
+    for chunk in _chunks(merge(tally, waits_below(connection, tally))):
         _upsert(connection, UnitTally.__table__, TALLY_KEY, "n", [(*key, n) for key, n in chunk])
     _upsert(connection, UnitMembers.__table__, ("unit_id",), "people", sorted(people))
 
@@ -392,9 +404,10 @@ def rebuild(connection: Connection, unit_ids: Iterable[int] | None = None) -> No
     table = UnitTally.__table__
     below: Counter = Counter()  # the change to the parents' rows (a few units rebuilt)
     if units is not None:
-        old = connection.execute(select(*[table.c[name] for name in TALLY_KEY], table.c.n).where(
-            table.c.unit_id.in_(units), table.c.kind == events.WAIT)).all()
-        below.subtract(waits_below(connection, [(tuple(row[:-1]), row[-1]) for row in old]))
+        key = [table.c[name] for name in TALLY_KEY]
+        old = connection.execute(select(*key, table.c.n).where(
+            table.c.unit_id.in_(units), table.c.kind == events.WAIT).order_by(*key)).all()
+        below.subtract(dict(waits_below(connection, [(tuple(row[:-1]), row[-1]) for row in old])))
     for stmt in (delete(table), delete(UnitMembers.__table__)):
         if units is not None:  # (the units' own rows: the rows summed from their children stay)
             stmt = stmt.where(stmt.table.c.unit_id.in_(units))
@@ -407,7 +420,7 @@ def rebuild(connection: Connection, unit_ids: Iterable[int] | None = None) -> No
     for _unit, totals in computed(connection, units):
         bulk.write(table, [dict(zip(TALLY_KEY, key, strict=True), n=n) for key, n in totals.items()])
         if units is not None:
-            below.update(waits_below(connection, totals.items()))
+            below.update(dict(waits_below(connection, sorted(totals.items()))))
     if units is None:
         connection.execute(_sum_waits_below())
     else:
@@ -450,7 +463,7 @@ def differences(connection: Connection) -> list[str]:
         kept = stored.pop(unit, Counter())
         if kept != totals:
             problems.append(_differing(f"unit {unit}", kept, totals))
-        below.update(waits_below(connection, totals.items()))
+        below.update(dict(waits_below(connection, sorted(totals.items()))))
     problems += [f"unit {unit}: rows without dossiers" for unit in stored]
     if stored_below != _nonzero(below):
         problems.append(_differing("the waits below the units", stored_below, _nonzero(below)))

@@ -254,6 +254,25 @@ def test_a_unit_keeps_the_waits_of_its_children_as_enterprises_and_units_move(ap
     db.session.commit()
 
 
+def test_the_waits_of_sibling_units_add_up_at_their_parent_in_key_order(app):
+    """One write's waits of several units (an import, a rebuild): merged per parent and
+    key, in key order; other kinds and units without a parent add nothing."""
+    province = factories.unit("643").parent
+    a, b = factories.unit("643").id, factories.unit("644").id
+    day, year = date(2020, 5, 5), date(2020, 1, 1)
+    tally = sorted([
+        ((a, "w", "identified:0000010", "d", day), 2), ((a, "w", "identified:0000010", "y", year), 2),
+        ((a, "w", "trained:0000003", "d", day), 1), ((a, "r", "identified", "d", day), 5),
+        ((b, "w", "identified:0000010", "d", day), 1), ((b, "w", "applied:0000001", "d", day), -1),
+        ((province.id, "w", "identified:0000010", "d", day), 7),  # the province has no parent
+    ])
+    assert list(upkeep.waits_below(db.session.connection(), tally)) == [
+        ((province.id, "v", "applied:0000001", "d", day), -1),
+        ((province.id, "v", "identified:0000010", "d", day), 3),
+        ((province.id, "v", "identified:0000010", "y", year), 2),
+        ((province.id, "v", "trained:0000003", "d", day), 1)]
+
+
 def test_a_change_rolled_back_to_its_savepoint_leaves_the_summaries_as_they_were(app):
     dossier = admitted(date(2020, 5, 5))
     db.session.commit()
