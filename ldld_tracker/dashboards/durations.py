@@ -58,27 +58,35 @@ class Medians:
 def median_days(user, progress: Progress, page: tuple[int, int] | None = (1, UNITS_PER_PAGE)) -> Medians:
     """The medians of every unit together and of the ``page``-th (number, size) units of
     the area in code order (``page`` None: every unit together only)."""
-    if not access.sees_whole_units(user):
-        h = _counted_histogram(user, progress).c
-        histograms: Histograms = {"": {}}
-        units = set()
-        # (executed as plain SQL rows, without the ORM's row handling)
-        for unit, stage, days, n in db.session.connection().execute(
-                select(h.unit, h.stage, h.days, h.n)).all():
-            units.add(unit)
-            for key in (unit, ""):
-                _add(histograms.setdefault(key, {}), stage, days, n)
-        return _read_off(histograms, len(units))
+    if access.sees_whole_units(user):
+        return _kept_medians(user, progress, page)
+    return _counted_medians(user, progress)
+
+
+def _counted_medians(user, progress: Progress) -> Medians:
+    """An enterprise officer's: counted from the enterprise's dossiers."""
+    h = _counted_histogram(user, progress).c
+    histograms: Histograms = {"": {}}
+    # (executed as plain SQL rows, without the ORM's row handling)
+    for unit, stage, days, n in db.session.connection().execute(
+            select(h.unit, h.stage, h.days, h.n)).all():
+        for key in (unit, ""):
+            _add(histograms.setdefault(key, {}), stage, days, n)
+    return _read_off(histograms, len(histograms) - 1)
+
+
+def _kept_medians(user, progress: Progress, page: tuple[int, int] | None) -> Medians:
+    """From the summary rows: the page's units' own, then every unit together's."""
     units = db.session.execute(
         unit_names(user, progress.plan, progress.unit_id).order_by(Unit.code)).all()
     shown = [] if page is None else units[(page[0] - 1) * page[1]:page[0] * page[1]]
-    rows = _kept_rows(progress)
-    histograms = {"": {}} | {name: {} for _id, name in shown}
-    parsed: dict[str, tuple[str, int]] = {}  # code -> (stage, days): codes repeat across units
     names = dict(shown)
+    histograms: Histograms = {"": {}} | {name: {} for name in names.values()}
     every_unit = len(shown) == len(units)
     if shown:
+        rows = _kept_rows(progress)
         stmt = select(rows.c.unit_id, rows.c.code, rows.c.n).where(rows.c.unit_id.in_(list(names)))
+        parsed: dict[str, tuple[str, int]] = {}  # code -> (stage, days): codes repeat across units
         for unit, code, n in db.session.connection().execute(stmt).all():
             stage, days = parsed.get(code) or parsed.setdefault(code, parse_wait_code(code))
             _add(histograms[names[unit]], stage, days, n)
