@@ -321,21 +321,25 @@ def _upsert(connection: Connection, table, keys: tuple[str, ...], count: str,  #
     connection.exec_driver_sql(sql, rows)
 
 
-def waits_below(connection: Connection,
+def parents(connection: Connection, units: Iterable[int] | None = None) -> dict[int, int]:
+    """unit id -> its parent's id, for ``units`` (every unit when None) that have one."""
+    stmt = select(Unit.id, Unit.parent_id).where(Unit.parent_id.is_not(None))
+    if units is not None:
+        stmt = stmt.where(Unit.id.in_(sorted(set(units))))
+    return dict(connection.execute(stmt).all())
+
+
+def waits_below(parent_of: dict[int, int],
                 tally: Sequence[tuple[events.Key, int]]) -> Iterator[tuple[events.Key, int]]:
-    """What ``tally``'s waits (in key order) add at their units' parents, in key order and
-    added up per key. Streamed: an import writes hundreds of thousands of rows, and each
-    unit's waits are already in order, so they are merged rather than collected."""
+    """What ``tally``'s waits (in key order) add at their units' parents (``parent_of``),
+    in key order and added up per key. Streamed: an import writes hundreds of thousands of
+    rows, and each unit's waits are already in order, so they are merged, not collected."""
     spans: dict[int, list[int]] = {}  # unit -> [first, last + 1] of its waits in ``tally``
     for index, (key, _n) in enumerate(tally):
-        if key[1] == events.WAIT:
+        if key[1] == events.WAIT and key[0] in parent_of:
             spans.setdefault(key[0], [index, index])[1] = index + 1
-    if not spans:
-        return
-    parents = dict(connection.execute(select(Unit.id, Unit.parent_id).where(
-        Unit.id.in_(sorted(spans)), Unit.parent_id.is_not(None))).all())
-    runs = [_moved_to(parents[unit], islice(tally, first, last))
-            for unit, (first, last) in spans.items() if unit in parents]
+    runs = [_moved_to(parent_of[unit], islice(tally, first, last))
+            for unit, (first, last) in spans.items()]
     for key, rows in groupby(merge(*runs), key=itemgetter(0)):
         if total := sum(n for _key, n in rows):
             yield key, total
@@ -351,8 +355,10 @@ def add(connection: Connection, tally: Iterable[tuple[events.Key, int]],
     """Add ``tally`` (key, count), with what its waits add at their units' parents, and
     ``people`` (unit, count) to the summary rows."""
     tally = sorted(tally)
+    waited = {key[0] for key, _ in tally if key[1] == events.WAIT}
+    parent_of = parents(connection, waited) if waited else {}
     # Rows in key order, whoever writes them: concurrent changes wait, never deadlock.
-    for chunk in _chunks(merge(tally, waits_below(connection, tally))):
+    for chunk in _chunks(merge(tally, waits_below(parent_of, tally))):
         _upsert(connection, UnitTally.__table__, TALLY_KEY, "n", [(*key, n) for key, n in chunk])
     _upsert(connection, UnitMembers.__table__, ("unit_id",), "people", sorted(people))
 
@@ -404,10 +410,11 @@ def rebuild(connection: Connection, unit_ids: Iterable[int] | None = None) -> No
     table = UnitTally.__table__
     below: Counter = Counter()  # the change to the parents' rows (a few units rebuilt)
     if units is not None:
+        parent_of = parents(connection, units)
         key = [table.c[name] for name in TALLY_KEY]
         old = connection.execute(select(*key, table.c.n).where(
             table.c.unit_id.in_(units), table.c.kind == events.WAIT).order_by(*key)).all()
-        below.subtract(dict(waits_below(connection, [(tuple(row[:-1]), row[-1]) for row in old])))
+        below.subtract(dict(waits_below(parent_of, [(tuple(row[:-1]), row[-1]) for row in old])))
     for stmt in (delete(table), delete(UnitMembers.__table__)):
         if units is not None:  # (the units' own rows: the rows summed from their children stay)
             stmt = stmt.where(stmt.table.c.unit_id.in_(units))
@@ -420,7 +427,7 @@ def rebuild(connection: Connection, unit_ids: Iterable[int] | None = None) -> No
     for _unit, totals in computed(connection, units):
         bulk.write(table, [dict(zip(TALLY_KEY, key, strict=True), n=n) for key, n in totals.items()])
         if units is not None:
-            below.update(dict(waits_below(connection, sorted(totals.items()))))
+            below.update(dict(waits_below(parent_of, sorted(totals.items()))))
     if units is None:
         connection.execute(_sum_waits_below())
     else:
@@ -459,11 +466,12 @@ def differences(connection: Connection) -> list[str]:
         else:
             stored.setdefault(unit, Counter())[key] = n
     below: Counter = Counter()
+    parent_of = parents(connection)
     for unit, totals in computed(connection):
         kept = stored.pop(unit, Counter())
         if kept != totals:
             problems.append(_differing(f"unit {unit}", kept, totals))
-        below.update(dict(waits_below(connection, sorted(totals.items()))))
+        below.update(dict(waits_below(parent_of, sorted(totals.items()))))
     problems += [f"unit {unit}: rows without dossiers" for unit in stored]
     if stored_below != _nonzero(below):
         problems.append(_differing("the waits below the units", stored_below, _nonzero(below)))

@@ -266,7 +266,9 @@ def test_the_waits_of_sibling_units_add_up_at_their_parent_in_key_order(app):
         ((b, "w", "identified:0000010", "d", day), 1), ((b, "w", "applied:0000001", "d", day), -1),
         ((province.id, "w", "identified:0000010", "d", day), 7),  # the province has no parent
     ])
-    assert list(upkeep.waits_below(db.session.connection(), tally)) == [
+    parent_of = upkeep.parents(db.session.connection(), [a, b, province.id])
+    assert parent_of == {a: province.id, b: province.id}  # the province has no parent
+    assert list(upkeep.waits_below(parent_of, tally)) == [
         ((province.id, "v", "applied:0000001", "d", day), -1),
         ((province.id, "v", "identified:0000010", "d", day), 3),
         ((province.id, "v", "identified:0000010", "y", year), 2),
