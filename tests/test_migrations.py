@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -83,28 +84,17 @@ def test_the_summaries_migration_fills_them_from_the_records_already_there(tmp_p
             assert upkeep.differences(connection) == []
 
 
-def test_the_waits_migration_fills_them_as_the_application_counts_them(tmp_path):
+@pytest.mark.parametrize(("before", "kind"), [
+    ("c5a845a4abfc", "w"),  # the waits at each stage, per unit
+    ("e4b7c2a91f35", "v"),  # the waits of each unit's children, summed at the unit
+])
+def test_a_summary_rows_migration_fills_them_as_the_application_keeps_them(tmp_path, before, kind):
     """Its SQL (per database) gives the rows the application's own computation gives."""
     from ldld_tracker.tally import upkeep
 
     with _with_demo_data(tmp_path):
-        downgrade(revision="c5a845a4abfc")  # back before the waits: their rows go
-        count = "SELECT count(*) FROM unit_tally WHERE kind = 'w'"
-        with db.engine.connect() as connection:
-            assert connection.execute(text(count)).scalar() == 0
-            assert upkeep.differences(connection) != []
-        upgrade()
-        with db.engine.connect() as connection:
-            assert connection.execute(text(count)).scalar() > 100
-            assert upkeep.differences(connection) == []
-
-
-def test_the_waits_below_migration_sums_the_childrens_waits_as_the_application_does(tmp_path):
-    from ldld_tracker.tally import upkeep
-
-    with _with_demo_data(tmp_path):
-        downgrade(revision="e4b7c2a91f35")  # back before the waits below: their rows go
-        count = "SELECT count(*) FROM unit_tally WHERE kind = 'v'"
+        downgrade(revision=before)  # back before the migration: its rows go
+        count = f"SELECT count(*) FROM unit_tally WHERE kind = '{kind}'"
         with db.engine.connect() as connection:
             assert connection.execute(text(count)).scalar() == 0
             assert upkeep.differences(connection) != []
