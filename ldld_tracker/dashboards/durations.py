@@ -93,25 +93,24 @@ def _kept_medians(user, progress: Progress, page: tuple[int, int] | None) -> Med
             if every_unit:
                 _add(histograms[""], stage, days, n)
     if units and not every_unit:
-        for code, n in db.session.connection().execute(_every_unit(user, progress)).all():
+        stmt = _every_unit(user, progress, [unit for unit, _name in units])
+        for code, n in db.session.connection().execute(stmt).all():
             _add(histograms[""], *parse_wait_code(code), n)
     return _read_off(histograms, len(units))
 
 
-def _every_unit(user, progress: Progress):  # noqa: ANN202
-    """(code, moves) of every unit of the area together, summed in SQL. For the board's
-    whole territory, the rows the plan's unit keeps of its children's moves (a few
-    thousand, where its children's own are hundreds of thousands for the country), less
-    those of its children outside the territory that year (a query of the units first:
-    usually there are none); otherwise the rows of the units in scope."""
+def _every_unit(user, progress: Progress, unit_ids: list[int]):  # noqa: ANN202
+    """(code, moves) of every unit of the area (``unit_ids``) together, summed in SQL. For
+    the board's whole territory, the rows the plan's unit keeps of its children's moves (a
+    few thousand, where its children's own are hundreds of thousands for the country),
+    less those of its children outside the territory that year (a query of the units
+    first: usually there are none); otherwise the rows of ``unit_ids``."""
     plan = progress.plan
-    window = _window(progress)
     if not (access.sees_every_unit(user) and progress.unit_id is None):
         rows = _kept_rows(progress)
-        in_scope = unit_names(user, plan, progress.unit_id).with_only_columns(Unit.id)
-        return select(rows.c.code, func.sum(rows.c.n)).where(rows.c.unit_id.in_(in_scope)) \
+        return select(rows.c.code, func.sum(rows.c.n)).where(rows.c.unit_id.in_(unit_ids)) \
             .group_by(rows.c.code)
-    below = tally.rows(tally.waits_below_between(*window))
+    below = tally.rows(tally.waits_below_between(*_window(progress)))
     parts = [select(below.c.code, below.c.n).where(below.c.unit_id == plan.unit_id)]
     outside = db.session.scalars(select(Unit.id).where(
         Unit.parent_id == plan.unit_id, not_(territory_clause(plan)))).all()
