@@ -415,12 +415,12 @@ def rebuild(connection: Connection, unit_ids: Iterable[int] | None = None) -> No
         old = connection.execute(select(*key, table.c.n).where(
             table.c.unit_id.in_(units), table.c.kind == events.WAIT).order_by(*key)).all()
         below.subtract(dict(waits_below(parent_of, [(tuple(row[:-1]), row[-1]) for row in old])))
-    for stmt in (delete(table), delete(UnitMembers.__table__)):
-        if units is not None:  # (the units' own rows: the rows summed from their children stay)
-            stmt = stmt.where(stmt.table.c.unit_id.in_(units))
-            if stmt.table is table:
-                stmt = stmt.where(table.c.kind != events.WAITS_BELOW)
-        connection.execute(stmt)
+    own_rows, members = delete(table), delete(UnitMembers.__table__)
+    if units is not None:  # (the units' own rows: the rows summed from their children stay)
+        own_rows = own_rows.where(table.c.unit_id.in_(units), table.c.kind != events.WAITS_BELOW)
+        members = members.where(UnitMembers.unit_id.in_(units))
+    connection.execute(own_rows)
+    connection.execute(members)
     bulk = BulkWriter(connection)  # the rows are new: COPY on PostgreSQL, no upsert
     bulk.write(UnitMembers.__table__, [{"unit_id": unit, "people": n}
                                        for unit, n in connection.execute(_people(units))])
