@@ -220,7 +220,7 @@ def test_demo_user_of_each_role_signs_in_and_sees_the_demo_banner(demo_app, user
         assert user.unit.code == "643" and user.enterprise is None
     elif role is Role.ENTERPRISE:
         assert user.unit is None and user.enterprise.zone.name == "KCN Hòa Phú"
-        assert db.session.scalar(select(func.count(Dossier.id)).join(Person).where(
+        assert db.session.scalar(select(func.count(Dossier.id)).join(Dossier.person).where(
             Person.enterprise_id == user.enterprise_id)) >= 3
     else:
         assert user.unit is None and user.enterprise is None

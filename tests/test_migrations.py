@@ -102,3 +102,23 @@ def test_a_summary_rows_migration_fills_them_as_the_application_keeps_them(tmp_p
         with db.engine.connect() as connection:
             assert connection.execute(text(count)).scalar() > 100
             assert upkeep.differences(connection) == []
+
+
+def test_the_dossier_enterprise_migration_fills_it_from_the_people_and_keeps_every_row(tmp_path):
+    """Each dossier gets its person's enterprise. On SQLite the dossier table is copied
+    into a new one: the rows that refer to it (introducers) are all still there."""
+    counts = "SELECT (SELECT count(*) FROM dossier), (SELECT count(*) FROM introducer)"
+    mismatched = ("SELECT count(*) FROM dossier JOIN person ON person.id = dossier.person_id "
+                  "WHERE dossier.enterprise_id IS NULL OR dossier.enterprise_id <> person.enterprise_id")
+    with _with_demo_data(tmp_path):
+        with db.engine.connect() as connection:
+            before = connection.execute(text(counts)).one()
+        assert before[0] > 50 and before[1] > 50
+        downgrade(revision="2b8e5d0c4f17")
+        assert "enterprise_id" not in {c["name"] for c in inspect(db.engine).get_columns("dossier")}
+        with db.engine.connect() as connection:
+            assert connection.execute(text(counts)).one() == before
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text(counts)).one() == before
+            assert connection.execute(text(mismatched)).scalar() == 0

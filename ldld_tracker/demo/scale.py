@@ -207,7 +207,9 @@ class _Writer:
         for offset, d in enumerate(dossiers):
             dossier_id = self.dossier_id + offset
             rows.append({**_DOSSIER_DEFAULTS, **d.values, "id": dossier_id,
-                         "person_id": first_person + d.person, "party_cell": d.party_cell,
+                         "person_id": first_person + d.person,
+                         "enterprise_id": first_enterprise + people[d.person].enterprise,
+                         "party_cell": d.party_cell,
                          "cell_is_grassroots": d.cell_is_grassroots, **stamp})
             introducers += [{"dossier_id": dossier_id, "full_name": i.full_name,
                              "is_official_member": True, "party_unit": i.party_unit,

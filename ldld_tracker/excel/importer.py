@@ -257,7 +257,8 @@ def _insert_new_rows(session: Session) -> None:
     the ORM's unit of work, a third of a preview's time for 33,000 objects, is skipped.
     The values are those the flush would send: the columns the objects hold (their
     defaults given by ``fill_defaults``), foreign keys from the objects they refer to,
-    the first version number, the columns' own defaults for the rest, each converted as
+    the first version number, the columns' own defaults for the rest, after the mapper's
+    ``before_insert`` hooks as the flush runs them, each converted as
     SQLAlchemy converts it for the driver. An import that is applied is flushed as usual,
     so that its audit entries and summaries see the rows. Where an id is missing (another
     writer, PostgreSQL), nothing is done here and the flush writes the chunk."""
@@ -277,6 +278,8 @@ def _insert_new_rows(session: Session) -> None:
         states = [s for s in by_mapper[mapper] if all(
             inspect(target) in chosen for target in _parents(s))]
         if states:
+            for state in states:  # (as the flush does, e.g. a dossier takes its person's enterprise)
+                mapper.dispatch.before_insert(mapper, connection, state)
             sql, row = _insert_plan(mapper, connection.dialect)
             connection.exec_driver_sql(sql, [row(state) for state in states])
             chosen.update(states)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -47,13 +47,21 @@ class Dossier(Timestamped, db.Model):
         Index("ix_dossier_person_dates", "person_id", "end_kind", "ended_on", "identified_on",
               "trained_on", "applied_on", "verified_on", "introduced_on", "cell_resolved_on",
               "committee_resolved_on", "admitted_on", "sworn_in_on", "official_on"),
-        # The dossiers identified in a range of days, with their person (coverage counts
+        # The dossiers identified in a range of days, with their enterprise (coverage counts
         # them per enterprise): one index-only range.
-        Index("ix_dossier_identified_person", "identified_on", "person_id"),
+        Index("ix_dossier_identified_enterprise", "identified_on", "enterprise_id"),
+        # The enterprise is the person's: the database carries a person's move to another
+        # enterprise to their dossier, and refuses a dossier whose enterprise is not its
+        # person's.
+        ForeignKeyConstraint(["person_id", "enterprise_id"], ["person.id", "person.enterprise_id"],
+                             name="fk_dossier_person_enterprise", onupdate="CASCADE"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), unique=True)
+    # The enterprise the person is in now (kept equal to it, see above): the dashboards
+    # scope and group dossiers by it without reading the 4.8 million rows of the people.
+    enterprise_id: Mapped[int] = mapped_column(index=True)
     # The party cell that considers the applicant, and whether it is itself the
     # grassroots organisation (then there is no committee resolution, milestone 7).
     party_cell: Mapped[str] = mapped_column(String(200), default="")
@@ -89,13 +97,23 @@ class Dossier(Timestamped, db.Model):
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
-    person: Mapped[Person] = relationship(back_populates="dossier")
+    person: Mapped[Person] = relationship(back_populates="dossier", foreign_keys=[person_id])
     introducers: Mapped[list[Introducer]] = relationship(
         back_populates="dossier", cascade="all, delete-orphan", order_by="Introducer.id"
     )
 
     def __repr__(self) -> str:
         return f"<Dossier {self.id}>"
+
+
+@event.listens_for(Dossier, "before_insert")
+def _take_the_persons_enterprise(_mapper, _connection, dossier: Dossier) -> None:
+    """A new dossier is in its person's enterprise. (The flush writes the person first;
+    a preview's plain INSERTs do not set a new person's key from its enterprise.)"""
+    if dossier.enterprise_id is None:
+        person = dossier.person
+        dossier.enterprise_id = person.enterprise_id if person.enterprise_id is not None \
+            else person.enterprise.id
 
 
 class Introducer(db.Model):

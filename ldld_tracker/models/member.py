@@ -46,9 +46,10 @@ class Person(Timestamped, db.Model):
     __tablename__ = "person"
     __table_args__ = (
         CheckConstraint("length(citizen_id) = 12", name="citizen_id_length"),
-        # Joining dossiers to their person's enterprise without reading the wide person rows
-        # (an index-only merge join on PostgreSQL, for the dashboards' per-unit figures).
-        Index("ix_person_id_enterprise", "id", "enterprise_id"),
+        # What a dossier's (person, enterprise) refers to: a person's move to another
+        # enterprise is carried to their dossier by the database (``Dossier.enterprise_id``).
+        # (a unique index: SQLite adds one without copying the table)
+        Index("uq_person_id_enterprise", "id", "enterprise_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,7 +78,8 @@ class Person(Timestamped, db.Model):
     enterprise: Mapped[Enterprise] = relationship()
     ethnic_group: Mapped[EthnicGroup] = relationship()
     religion: Mapped[Religion | None] = relationship()
-    dossier: Mapped[Dossier | None] = relationship(back_populates="person", uselist=False)  # noqa: F821
+    dossier: Mapped[Dossier | None] = relationship(  # noqa: F821
+        back_populates="person", uselist=False, foreign_keys="Dossier.person_id")
 
     @validates("full_name")
     def _keep_keys(self, _key: str, value: str) -> str:
