@@ -10,10 +10,10 @@ from sqlalchemy import and_, func, or_, select
 
 from .. import access
 from ..extensions import db
-from ..models import Enterprise, Person, Unit
+from ..models import Dossier, Enterprise, Unit
 from ..workflow import counting
 from .figures import Progress
-from .scope import dossiers_base, flag, territory_clause
+from .scope import flag, territory_clause
 
 PAGE_SIZE = 300  # gaps per page unless the caller says otherwise
 
@@ -59,17 +59,22 @@ class Coverage:
 def _per_enterprise(user, progress: Progress, as_of: date):
     """One narrow row per enterprise with a union on ``as_of``: its unit, how many were
     identified in the year, and whether it has a party organisation. The identified are
-    counted from the year's dossiers (an index range on the date), not by visiting every
-    member."""
+    counted per enterprise from the year's range of the index on the day identified,
+    which holds the enterprise (only the enterprises in scope when the user or the page
+    is narrowed to some), not by visiting every member."""
     plan = progress.plan
     unit_id = progress.unit_id
     identified = (
-        dossiers_base(user, plan, unit_id)
-        .add_columns(Person.enterprise_id.label("enterprise_id"), func.count().label("identified"))
+        select(Dossier.enterprise_id.label("enterprise_id"), func.count().label("identified"))
         .where(counting.reached_in_year("identified", plan.year, as_of))
-        .group_by(Person.enterprise_id)
-        .subquery()
+        .group_by(Dossier.enterprise_id)
     )
+    if unit_id is not None or user.role not in access.READ_ALL:
+        in_scope = select(Enterprise.id).where(access.people_clause(user))
+        if unit_id is not None:
+            in_scope = in_scope.where(Enterprise.unit_id == unit_id)
+        identified = identified.where(Dossier.enterprise_id.in_(in_scope))
+    identified = identified.subquery()
     stmt = (
         select(
             Enterprise.id.label("enterprise_id"), Enterprise.sort_name,

@@ -163,49 +163,78 @@ def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]
     order), one row per list and dossier (a dossier can be on a deadline list and stuck),
     each with its list's total.
 
-    One pass over the open dossiers picks the lists' entries as narrow rows (id, list,
-    stuck or not, sort keys), kept once; each list takes its first ``limit`` of them (a
-    top-N sort, not a ranking of every entry), the totals are counted from the same rows,
-    and only the rows shown are joined to their names and given their stage."""
+    One pass over the open dossiers counts each enterprise's dossiers on each list,
+    without reading the people (the enterprise is on the dossier). The totals add those
+    counts up. Each list takes its first enterprises in unit and enterprise order (a
+    top-N sort of the enterprises with dossiers on it, not of every dossier), as many as
+    hold its first ``limit`` dossiers; only their dossiers on the list (a few each, by the
+    index on the dossier's enterprise) are joined to their people, put in name order and
+    cut to ``limit``, and only the rows shown are joined to their names and given their
+    stage."""
     plan, as_of = progress.plan, progress.as_of
     unit_id = progress.unit_id
     is_open = and_(_missing(Dossier.ended_on, as_of), _missing(Dossier.official_on, as_of))
     list_key, stuck = _deadline_list(as_of, rules), _stuck(as_of, cut_offs)
-    entries = (
+    on_list = {key: list_key == key for key in DEADLINE_LISTS} | {"stuck": stuck == 1}
+    counts = (
         dossiers_base(user, plan, unit_id)
-        .add_columns(Dossier.id, Unit.code.label("unit_code"),
+        .add_columns(Enterprise.id.label("enterprise_id"), Unit.code.label("unit_code"),
                      Enterprise.sort_name.label("enterprise_sort"),
-                     Person.sort_name.label("person_sort"),
-                     list_key.label("list_key"), stuck.label("stuck"))
+                     *[func.count(case((condition, 1))).label(key)
+                       for key, condition in on_list.items()])
         # (on the dossier's own columns: the database drops the others before joining)
         .where(is_open, or_(list_key.is_not(None), stuck == 1))
-        .cte("entries")
+        # (by the keys: the names and codes follow from them)
+        .group_by(Enterprise.id, Unit.id)
+        .cte("counts")
         .prefix_with("MATERIALIZED", dialect="postgresql")  # (SQLite: as it is used twice)
     )
-    e = entries.c
-    order = (e.unit_code, e.enterprise_sort, e.person_sort, e.id)
-    members = {key: e.list_key == key for key in DEADLINE_LISTS} | {"stuck": e.stuck == 1}
-    firsts = [select(literal(key).label("list"), e.id, *order[:3])
-              .where(condition).order_by(*order).limit(limit).subquery()
-              for key, condition in members.items()]
-    picked = union_all(*[select(first) for first in firsts]).subquery("picked")
-    totals = union_all(
-        select(e.list_key.label("list"), func.count().label("total"))
-        .where(e.list_key.is_not(None)).group_by(e.list_key),
-        select(literal("stuck"), func.count()).where(e.stuck == 1),
-    ).subquery("totals")
-    p = picked.c
-    stmt = (select(p.list, totals.c.total, counting.stage_expression(as_of).label("stage"),
+    n = counts.c
+    order = (n.unit_code, n.enterprise_sort, n.enterprise_id)
+    firsts = []
+    for key in on_list:
+        top = (select(literal(key).label("list"), *order, n[key].label("n"))
+               .where(n[key] > 0).order_by(*order).limit(limit).subquery())
+        t = top.c
+        # (one row per enterprise: the running sum's peers are the row alone)
+        before = func.sum(t.n).over(order_by=(t.unit_code, t.enterprise_sort, t.enterprise_id))
+        covering = select(t.list, t.unit_code, t.enterprise_sort, t.enterprise_id,
+                          (before - t.n).label("before")).subquery()
+        firsts.append(select(*[covering.c[name] for name in ("list", "unit_code", "enterprise_sort",
+                                                           "enterprise_id")])
+                      .where(covering.c.before < limit))
+    enterprises = union_all(*firsts).subquery("firsts")
+    f = enterprises.c
+    candidates = (
+        select(f.list, f.unit_code, f.enterprise_sort, f.enterprise_id, Dossier.id,
+               Dossier.person_id)
+        .join(Dossier, Dossier.enterprise_id == f.enterprise_id)
+        .where(is_open, or_(*[and_(f.list == key, condition)
+                              for key, condition in on_list.items()]))
+        .subquery("candidates"))
+    c = candidates.c
+    position = func.row_number().over(
+        partition_by=c.list,
+        order_by=(c.unit_code, c.enterprise_sort, c.enterprise_id, Person.sort_name, c.id))
+    ranked = (select(c.list, c.id, c.person_id, position.label("position"))
+              .join(Person, Person.id == c.person_id)
+              .subquery("ranked"))
+    r = ranked.c
+    totals = (select(*[func.sum(n[key]).label(key) for key in on_list]).cte("totals")
+              .prefix_with("MATERIALIZED", dialect="postgresql"))  # (added up once)
+    total = case(*[(r.list == key, totals.c[key]) for key in on_list])
+    stmt = (select(r.list, total.label("total"), counting.stage_expression(as_of).label("stage"),
                    Dossier.id, Person.full_name,
                    Enterprise.name.label("enterprise"), Unit.name.label("unit"),
                    Dossier.end_kind, Dossier.ended_on,
                    *[getattr(Dossier, name) for name in DATE_FIELDS])
-            .join_from(picked, totals, totals.c.list == p.list)
-            .join(Dossier, Dossier.id == p.id)
-            .join(Person, Person.id == Dossier.person_id)
-            .join(Enterprise, Enterprise.id == Person.enterprise_id)
+            .join_from(ranked, totals, literal(True))
+            .join(Dossier, Dossier.id == r.id)
+            .join(Person, Person.id == r.person_id)
+            .join(Enterprise, Enterprise.id == Dossier.enterprise_id)
             .join(Unit, Unit.id == Enterprise.unit_id)
-            .order_by(p.list, p.unit_code, p.enterprise_sort, p.person_sort, p.id))
+            .where(r.position <= limit)
+            .order_by(r.list, r.position))
     return db.session.execute(stmt)
 
 

@@ -101,14 +101,14 @@ def people_base(user: User, plan: PlanInfo, unit_id: int | None = None) -> Selec
 
 
 def dossiers_base(user: User, plan: PlanInfo, unit_id: int | None = None) -> Select:
-    """``select()`` from Dossier joined to its person, enterprise and unit, scoped as
-    ``people_base``. Queries about dossiers start here rather than from every member, so
-    their cost follows the number of dossiers."""
+    """``select()`` from Dossier joined to its enterprise (its person's, kept on the
+    dossier) and unit, scoped as ``people_base``. Queries about dossiers start here rather
+    than from every member, so their cost follows the number of dossiers; a query that
+    needs the person's own columns joins the person itself."""
     stmt = (
         select()
         .select_from(Dossier)
-        .join(Person, Dossier.person_id == Person.id)
-        .join(Enterprise, Person.enterprise_id == Enterprise.id)
+        .join(Enterprise, Dossier.enterprise_id == Enterprise.id)
         .join(Unit, Enterprise.unit_id == Unit.id)
         .where(access.people_clause(user), territory_clause(plan))
     )

@@ -42,7 +42,8 @@ def _records() -> list[SimpleNamespace]:
         .join(Enterprise, Enterprise.id == Person.enterprise_id)
         .join(Unit, Unit.id == Enterprise.unit_id))
     return [SimpleNamespace(dossier=row.Dossier, name=row.full_name, unit=row.unit,
-                            order=(row.code, row.enterprise_sort, row.person_sort, row.Dossier.id))
+                            order=(row.code, row.enterprise_sort, row.Dossier.enterprise_id,
+                                   row.person_sort, row.Dossier.id))
             for row in rows]
 
 
@@ -127,15 +128,32 @@ def test_every_list_holds_exactly_the_dossiers_its_rule_names_in_order(seeded, a
             assert all(i.overdue and i.since == as_of - timedelta(days=i.days) for i in items.items)
 
 
-@pytest.mark.parametrize("as_of", AS_OF)
-def test_a_limited_list_shows_its_first_entries_and_still_counts_them_all(seeded, as_of):
-    expected = _expected(_records(), as_of)
-    progress = queries.progress_frame(seeded, as_of.year, as_of)
-    result = due.due_and_stuck(seeded, progress, limit=3)
+def _assert_first_entries(result, expected, limit: int) -> None:
     for key, items in result.lists.items():
         wanted = expected.get(key, [])
         assert items.total == len(wanted), key
-        assert [i.dossier_id for i in items.items] == [entry[1] for entry in wanted[:3]], key
+        assert [i.dossier_id for i in items.items] == [entry[1] for entry in wanted[:limit]], key
+
+
+@pytest.mark.parametrize("as_of", AS_OF)
+@pytest.mark.parametrize("limit", [1, 3])
+def test_a_limited_list_shows_its_first_entries_and_still_counts_them_all(seeded, as_of, limit):
+    expected = _expected(_records(), as_of)
+    progress = queries.progress_frame(seeded, as_of.year, as_of)
+    _assert_first_entries(due.due_and_stuck(seeded, progress, limit=limit), expected, limit)
+
+
+@pytest.mark.parametrize("as_of", AS_OF)
+def test_a_list_cut_inside_an_enterprise_shows_that_enterprises_first_names(seeded, as_of):
+    """The first entries are picked by enterprise, then by name inside the enterprise
+    where the list is cut: cut there, its later names must not come before its first."""
+    expected = _expected(_records(), as_of)
+    progress = queries.progress_frame(seeded, as_of.year, as_of)
+    inside = sorted({position for entries in expected.values() for position in range(1, len(entries))
+                     if entries[position - 1][0][:3] == entries[position][0][:3]})
+    assert inside  # (the data has enterprises with several dossiers on one list)
+    for limit in inside[:3]:
+        _assert_first_entries(due.due_and_stuck(seeded, progress, limit=limit), expected, limit)
 
 
 def _unit_names(user, progress) -> list[str]:
