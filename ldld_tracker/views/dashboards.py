@@ -92,6 +92,12 @@ def number_cell(value: int | float | None, class_: str = "text-end") -> Markup:
     return Markup(f'<td class="{css}" data-value="{escape(value)}">{escape(format_number(value))}</td>')
 
 
+@bp.app_template_global()
+def number_cells(*values: int | None) -> Markup:
+    """``number_cell`` of whole numbers, several in one call (a row of a table of hundreds)."""
+    return Markup(_int_cells(values, _number_symbols()))
+
+
 def _stage_cells(figures: Any, symbols: tuple[str, str]) -> str:
     current = figures.current
     return _int_cells([*(current[code] for code in STAGE_CODES),
