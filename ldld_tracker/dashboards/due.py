@@ -158,26 +158,44 @@ def _stuck(as_of: date, cut_offs: dict[str, date]) -> ColumnElement[int]:
     return case(*whens, else_=literal(0))
 
 
+def _first_enterprises(counts, keys, limit: int):
+    """Per list, its first enterprises in unit and enterprise order, as many as hold the
+    list's first ``limit`` dossiers (whatever their names): a top-N sort of the
+    enterprises with dossiers on it, then a running sum of their counts. Rows of (list,
+    unit code, enterprise sort key, enterprise id)."""
+    n = counts.c
+    order = (n.unit_code, n.enterprise_sort, n.enterprise_id)
+    firsts = []
+    for key in keys:
+        top = (select(literal(key).label("list"), *order, n[key].label("n"))
+               .where(n[key] > 0).order_by(*order).limit(limit).subquery())
+        t = top.c
+        # (one row per enterprise: the running sum's peers are the row alone)
+        before = func.sum(t.n).over(order_by=(t.unit_code, t.enterprise_sort, t.enterprise_id))
+        ranked = select(t.list, t.unit_code, t.enterprise_sort, t.enterprise_id,
+                        (before - t.n).label("before")).subquery()
+        firsts.append(select(*[column for column in ranked.c if column.name != "before"])
+                      .where(ranked.c.before < limit))
+    return union_all(*firsts).subquery("firsts")
+
+
 def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date], limit: int):
     """The first ``limit`` open dossiers of each list (in unit, enterprise and name
     order), one row per list and dossier (a dossier can be on a deadline list and stuck),
     each with its list's total.
 
     One pass over the open dossiers counts each enterprise's dossiers on each list,
-    without reading the people (the enterprise is on the dossier). The totals add those
-    counts up. Each list takes its first enterprises in unit and enterprise order (a
-    top-N sort of the enterprises with dossiers on it, not of every dossier), as many as
-    hold its first ``limit`` dossiers; only their dossiers on the list (a few each, by the
-    index on the dossier's enterprise) are joined to their people, put in name order and
-    cut to ``limit``, and only the rows shown are joined to their names and given their
-    stage."""
+    without reading the people (the enterprise is on the dossier); the totals add those
+    counts up. Only the dossiers on the list of its first enterprises
+    (``_first_enterprises``) are read again, from the index on the dossier's enterprise,
+    joined to their people, put in name order and cut to ``limit``; only the rows shown
+    are joined to their names and given their stage."""
     plan, as_of = progress.plan, progress.as_of
-    unit_id = progress.unit_id
     is_open = and_(_missing(Dossier.ended_on, as_of), _missing(Dossier.official_on, as_of))
     list_key, stuck = _deadline_list(as_of, rules), _stuck(as_of, cut_offs)
     on_list = {key: list_key == key for key in DEADLINE_LISTS} | {"stuck": stuck == 1}
     counts = (
-        dossiers_base(user, plan, unit_id)
+        dossiers_base(user, plan, progress.unit_id)
         .add_columns(Enterprise.id.label("enterprise_id"), Unit.code.label("unit_code"),
                      Enterprise.sort_name.label("enterprise_sort"),
                      *[func.count(case((condition, 1))).label(key)
@@ -189,38 +207,24 @@ def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]
         .cte("counts")
         .prefix_with("MATERIALIZED", dialect="postgresql")  # (SQLite: as it is used twice)
     )
-    n = counts.c
-    order = (n.unit_code, n.enterprise_sort, n.enterprise_id)
-    firsts = []
-    for key in on_list:
-        top = (select(literal(key).label("list"), *order, n[key].label("n"))
-               .where(n[key] > 0).order_by(*order).limit(limit).subquery())
-        t = top.c
-        # (one row per enterprise: the running sum's peers are the row alone)
-        before = func.sum(t.n).over(order_by=(t.unit_code, t.enterprise_sort, t.enterprise_id))
-        covering = select(t.list, t.unit_code, t.enterprise_sort, t.enterprise_id,
-                          (before - t.n).label("before")).subquery()
-        firsts.append(select(*[covering.c[name] for name in ("list", "unit_code", "enterprise_sort",
-                                                           "enterprise_id")])
-                      .where(covering.c.before < limit))
-    enterprises = union_all(*firsts).subquery("firsts")
-    f = enterprises.c
+    f = _first_enterprises(counts, on_list, limit).c
     candidates = (
         select(f.list, f.unit_code, f.enterprise_sort, f.enterprise_id, Dossier.id,
                Dossier.person_id)
         .join(Dossier, Dossier.enterprise_id == f.enterprise_id)
         .where(is_open, or_(*[and_(f.list == key, condition)
                               for key, condition in on_list.items()]))
-        .subquery("candidates"))
-    c = candidates.c
+        .subquery("candidates")).c
     position = func.row_number().over(
-        partition_by=c.list,
-        order_by=(c.unit_code, c.enterprise_sort, c.enterprise_id, Person.sort_name, c.id))
-    ranked = (select(c.list, c.id, c.person_id, position.label("position"))
-              .join(Person, Person.id == c.person_id)
+        partition_by=candidates.list,
+        order_by=(candidates.unit_code, candidates.enterprise_sort, candidates.enterprise_id,
+                  Person.sort_name, candidates.id))
+    ranked = (select(candidates.list, candidates.id, candidates.person_id,
+                     position.label("position"))
+              .join(Person, Person.id == candidates.person_id)
               .subquery("ranked"))
     r = ranked.c
-    totals = (select(*[func.sum(n[key]).label(key) for key in on_list]).cte("totals")
+    totals = (select(*[func.sum(counts.c[key]).label(key) for key in on_list]).cte("totals")
               .prefix_with("MATERIALIZED", dialect="postgresql"))  # (added up once)
     total = case(*[(r.list == key, totals.c[key]) for key in on_list])
     stmt = (select(r.list, total.label("total"), counting.stage_expression(as_of).label("stage"),
