@@ -42,8 +42,9 @@ class Dossier(Timestamped, db.Model):
             "(committee_votes_for >= 0 AND committee_votes_for <= committee_members)",
             name="committee_votes",
         ),
-        # Covers the dashboards' per-dossier figures (stage on a day, milestones reached in
-        # a year): they read the dates from this index, in person order, never the rows.
+        # A person's dossier dates (stage on a day, milestones reached in a year) for the
+        # queries that start from the people (the breakdowns by trait, the summaries'
+        # rebuild): read from this index, in person order, never the rows.
         Index("ix_dossier_person_dates", "person_id", "end_kind", "ended_on", "identified_on",
               "trained_on", "applied_on", "verified_on", "introduced_on", "cell_resolved_on",
               "committee_resolved_on", "admitted_on", "sworn_in_on", "official_on"),
