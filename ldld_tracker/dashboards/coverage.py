@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import Dossier, Enterprise, Unit
 from ..workflow import counting
 from .figures import Progress
-from .scope import flag, territory_clause
+from .scope import enterprises_in_scope, flag, territory_clause
 
 PAGE_SIZE = 300  # gaps per page unless the caller says otherwise
 
@@ -64,17 +64,12 @@ def _per_enterprise(user, progress: Progress, as_of: date):
     is narrowed to some), not by visiting every member."""
     plan = progress.plan
     unit_id = progress.unit_id
-    identified = (
+    identified = enterprises_in_scope(
         select(Dossier.enterprise_id.label("enterprise_id"), func.count().label("identified"))
         .where(counting.reached_in_year("identified", plan.year, as_of))
-        .group_by(Dossier.enterprise_id)
-    )
-    if unit_id is not None or user.role not in access.READ_ALL:
-        in_scope = select(Enterprise.id).where(access.people_clause(user))
-        if unit_id is not None:
-            in_scope = in_scope.where(Enterprise.unit_id == unit_id)
-        identified = identified.where(Dossier.enterprise_id.in_(in_scope))
-    identified = identified.subquery()
+        .group_by(Dossier.enterprise_id),
+        Dossier.enterprise_id, user, unit_id,
+    ).subquery()
     stmt = (
         select(
             Enterprise.id.label("enterprise_id"), Enterprise.sort_name,

@@ -47,6 +47,7 @@ from .scope import (
     by_unit,
     default_as_of,
     dossiers_base,
+    enterprises_in_scope,
     find_unit,
     people_base,
     plan_for_year,
@@ -75,11 +76,8 @@ def _members(user: User, plan: PlanInfo, key: ColumnElement, unit_id: int | None
         # (alone: with the unit's enterprises as well, SQLite counted all of them first;
         # the scope is still applied below)
         per_enterprise = per_enterprise.where(Person.enterprise_id.in_(enterprise_ids))
-    elif unit_id is not None or user.role not in access.READ_ALL:
-        in_scope = select(Enterprise.id).where(access.enterprise_clause(user))
-        if unit_id is not None:
-            in_scope = in_scope.where(Enterprise.unit_id == unit_id)
-        per_enterprise = per_enterprise.where(Person.enterprise_id.in_(in_scope))
+    else:
+        per_enterprise = enterprises_in_scope(per_enterprise, Person.enterprise_id, user, unit_id)
     counts = per_enterprise.subquery("members")
     stmt = (select(key.label("key"), func.sum(counts.c.people))
             .select_from(Enterprise)
