@@ -66,7 +66,8 @@ def _pages(user, progress, size: int):
     return first, gaps
 
 
-@pytest.mark.parametrize(("as_of", "size"), [(as_of, 4) for as_of in AS_OF] + [(AS_OF[-1], 1), (AS_OF[-1], 7)])
+@pytest.mark.parametrize(("as_of", "size"),
+                         [(as_of, 4) for as_of in AS_OF] + [(AS_OF[-1], 1), (AS_OF[-1], 7)])
 def test_counts_per_unit_and_every_gap_in_order_across_pages(seeded, as_of, size):
     counts, gaps = _expected(as_of)
     assert len(gaps) > 2 * size and any(nobody for _e, nobody, _o in gaps)
