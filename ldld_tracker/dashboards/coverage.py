@@ -109,7 +109,7 @@ def _page_units(units: list, offset: int, size: int) -> tuple[list[int], int]:
     return picked, skip
 
 
-def _unit_counts(user, progress: Progress) -> list:
+def _per_unit(user, progress: Progress) -> list:
     """Per unit in code order: its enterprises with a union, without anybody identified,
     without a party organisation, and with either gap."""
     identified = _identified(user, progress)
@@ -147,7 +147,7 @@ def coverage(user, progress: Progress, page: int = 1, size: int = PAGE_SIZE) -> 
     also tell which units hold the page's gaps; then only those units' enterprises with
     a gap, the page cut from them (the country's 90,000 enterprises are not all sorted
     for a page of 300)."""
-    counts = _unit_counts(user, progress)
+    counts = _per_unit(user, progress)
     result = Coverage([UnitCoverage(row.id, row.code, row.name, int(row.with_union),
                                     int(row.nobody), int(row.no_org)) for row in counts],
                       gaps_total=sum(int(row.gaps) for row in counts))
