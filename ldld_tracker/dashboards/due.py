@@ -3,10 +3,13 @@ certificates about to expire, overdue admission decisions (``workflow.alerts``),
 waiting longer than usual at one stage, and the median time spent at each stage, for
 every unit together and for a page of units.
 
-The medians (``durations``: at most three small queries over the summaries), then one
-query, whose cost follows the open dossiers rather than every dossier ever made, that
-picks the open dossiers on each list in SQL and returns only the first ``LIST_LIMIT`` of
-each with the list's total. Deadlines
+The medians (``durations``: at most three small queries over the summaries); for a user
+who sees whole units, each unit's number on each list from the kept rows of the open
+dossiers (``due_units``: two queries), from which the units holding each list's first
+``LIST_LIMIT`` entries are found; then one query over the open dossiers of those units
+(of every unit in scope for an enterprise officer, or a day with later changes) that
+picks the dossiers on each list in SQL and returns only the first ``LIST_LIMIT`` of each,
+with the list's total in those units (the other units' numbers are added). Deadlines
 are working-day arithmetic (``workflow.calendar``): they are turned into cut-off dates
 here (the last day a step could be dated and still be on the list), so SQL compares
 dates only, and the due dates of the rows shown are worked out with the deadlines of
@@ -15,6 +18,7 @@ dates only, and the due dates of the rows shown are worked out with the deadline
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -23,11 +27,14 @@ from types import SimpleNamespace
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, union_all
 
+from .. import access
 from ..extensions import db
 from ..models import Dossier, Enterprise, Person, Unit
+from ..tally.events import CERTIFICATE, DECISION
 from ..workflow import counting
 from ..workflow.calendar import add_months, add_working_days
 from ..workflow.rules import MILESTONE_BY_CODE, MILESTONES, RuleValues, rule_values
+from .due_units import Read, unit_lists, units_to_read
 from .durations import UNITS_PER_PAGE, WAITING_STAGES, median_days
 from .figures import Progress
 from .scope import dossiers_base, flag
@@ -101,28 +108,61 @@ def _missing(column, as_of: date) -> ColumnElement[bool]:
     return or_(column.is_(None), column > as_of)
 
 
+@dataclass(frozen=True)
+class DeadlineCutOffs:
+    """The last day a step can be dated and its dossier still be on each deadline list."""
+
+    sworn_in: date  # recognition: the probation ends within SOON_DAYS
+    trained: date  # certificate: it expires within the warning days
+    cell_resolved: date  # decision: the working days for it have run out
+
+
+@lru_cache(maxsize=64)
+def _deadline_cut_offs(as_of: date, rules: RuleValues) -> DeadlineCutOffs:
+    """(Worked out once per day and rules: finding them walks the working-day calendar.)"""
+    soon = as_of + timedelta(days=SOON_DAYS)
+    warn = as_of + timedelta(days=rules.certificate_warning_days)
+    return DeadlineCutOffs(
+        _last_day(lambda d: add_months(d, rules.probation_months) <= soon,
+                  add_months(soon, -rules.probation_months)),
+        _last_day(lambda d: add_months(d, rules.certificate_valid_months) <= warn,
+                  add_months(warn, -rules.certificate_valid_months)),
+        _last_day(lambda d: add_working_days(d, rules.admission_working_days) < as_of,
+                  as_of - timedelta(days=rules.admission_working_days * 7 // 5)))
+
+
 @lru_cache(maxsize=64)
 def _deadline_list(as_of: date, rules: RuleValues) -> ColumnElement[str]:
     """Which deadline list an open dossier is on (at most one: the steps they wait for
-    follow one another), as SQL over its dates. (Built once per day and rules: finding
-    the cut-off days walks the working-day calendar.)"""
-    soon = as_of + timedelta(days=SOON_DAYS)
-    probation_from = _last_day(lambda d: add_months(d, rules.probation_months) <= soon,
-                               add_months(soon, -rules.probation_months))
-    warn = as_of + timedelta(days=rules.certificate_warning_days)
-    trained_by = _last_day(lambda d: add_months(d, rules.certificate_valid_months) <= warn,
-                           add_months(warn, -rules.certificate_valid_months))
-    cell_by = _last_day(lambda d: add_working_days(d, rules.admission_working_days) < as_of,
-                        as_of - timedelta(days=rules.admission_working_days * 7 // 5))
+    follow one another, and the course's certificate and the decision only matter before
+    the admission and the oath), as SQL over its dates. The same dossiers as the kept rows
+    of ``tally.events.open_rows`` read up to the cut-offs (``_kept_reads``). (Built once
+    per day and rules.)"""
+    cut = _deadline_cut_offs(as_of, rules)
     d = Dossier
+    before_admission = and_(_missing(d.admitted_on, as_of), _missing(d.sworn_in_on, as_of))
     return case(
         (and_(_recorded(d.admitted_on, as_of), _missing(d.sworn_in_on, as_of)), "ceremony"),
-        (and_(_recorded(d.sworn_in_on, as_of), d.sworn_in_on <= probation_from), "recognition"),
+        (and_(_recorded(d.sworn_in_on, as_of), d.sworn_in_on <= cut.sworn_in), "recognition"),
         (and_(_recorded(d.trained_on, as_of), _missing(d.cell_resolved_on, as_of),
-              d.trained_on <= trained_by), "certificate"),
-        (and_(_recorded(d.cell_resolved_on, as_of), _missing(d.admitted_on, as_of),
-              d.cell_resolved_on <= cell_by), "decision"),
+              before_admission, d.trained_on <= cut.trained), "certificate"),
+        (and_(_recorded(d.cell_resolved_on, as_of), before_admission,
+              d.cell_resolved_on <= cut.cell_resolved), "decision"),
     )
+
+
+def _kept_reads(as_of: date, rules: RuleValues, stuck: dict[str, date]) -> list[Read]:
+    """Each list as the kept rows of the open dossiers up to a day (``due_units``): at
+    admission, awaiting the oath; sworn in long enough; the course's and the cell's days
+    (before the admission); each stage reached before its stuck cut-off."""
+    cut = _deadline_cut_offs(as_of, rules)
+    reads = [("ceremony", ("admitted",), as_of), ("recognition", ("sworn_in",), cut.sworn_in),
+             ("certificate", (CERTIFICATE,), cut.trained),
+             ("decision", (DECISION,), cut.cell_resolved)]
+    by_day: dict[date, list[str]] = {}
+    for code, day in stuck.items():
+        by_day.setdefault(day, []).append(code)
+    return reads + [("stuck", tuple(codes), day) for day, codes in sorted(by_day.items())]
 
 
 def _stuck_cut_offs(as_of: date, medians: dict[str, dict[str, float]],
@@ -179,10 +219,12 @@ def _first_enterprises(counts, keys, limit: int):
     return union_all(*firsts).subquery("firsts")
 
 
-def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date], limit: int):
+def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date], limit: int,
+          units: list[int] | None):
     """The first ``limit`` open dossiers of each list (in unit, enterprise and name
-    order), one row per list and dossier (a dossier can be on a deadline list and stuck),
-    each with its list's total.
+    order) among those of ``units`` (None: every unit in scope), one row per list and
+    dossier (a dossier can be on a deadline list and stuck), each with its list's total
+    in those units.
 
     One pass over the open dossiers counts each enterprise's dossiers on each list,
     without reading the people (the enterprise is on the dossier); the totals add those
@@ -194,8 +236,11 @@ def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]
     is_open = and_(_missing(Dossier.ended_on, as_of), _missing(Dossier.official_on, as_of))
     list_key, stuck = _deadline_list(as_of, rules), _stuck(as_of, cut_offs)
     on_list = {key: list_key == key for key in DEADLINE_LISTS} | {"stuck": stuck == 1}
+    base = dossiers_base(user, plan, progress.unit_id)
+    if units is not None:
+        base = base.where(Enterprise.unit_id.in_(units))
     counts = (
-        dossiers_base(user, plan, progress.unit_id)
+        base
         .add_columns(Enterprise.id.label("enterprise_id"), Unit.code.label("unit_code"),
                      Enterprise.sort_name.label("enterprise_sort"),
                      *[func.count(case((condition, 1))).label(key)
@@ -246,14 +291,24 @@ def due_and_stuck(user, progress: Progress, limit: int = LIST_LIMIT,
                   units_page: tuple[int, int] | None = (1, UNITS_PER_PAGE)) -> Due:
     """The due, overdue and stuck lists of ``progress``'s scope on its "as of" day (the
     first ``limit`` of each, with each list's total), and the medians of every unit
-    together and of the ``units_page``-th (number, size) units (None: none). At most four
-    queries: the medians' (``durations.median_days``), then the lists'."""
+    together and of the ``units_page``-th (number, size) units (None: none). The medians'
+    queries (``durations.median_days``, at most three); for a user who sees whole units,
+    each unit's number on each list from the kept rows (``due_units``, two), so that only
+    the units holding the lists' first entries are read; then the lists' query."""
     as_of, rules = progress.as_of, rule_values()
     found = median_days(user, progress, units_page)
     medians, samples = found.by_unit, found.samples
     cut_offs = _stuck_cut_offs(as_of, medians, samples)
-    lists = {key: ItemList(key) for key in (*DEADLINE_LISTS, "stuck")}
-    for row in _rows(user, progress, rules, cut_offs, limit):
+    keys = (*DEADLINE_LISTS, "stuck")
+    read, rest = None, Counter()
+    if access.sees_whole_units(user):
+        units = unit_lists(user, progress, _kept_reads(as_of, rules, cut_offs))
+        read, rest = units_to_read(units, keys, limit)
+        if len(read) == len(units):  # (every unit: the lists' query as for anyone)
+            read = None
+    lists = {key: ItemList(key, total=rest[key]) for key in keys}
+    counted = set()
+    for row in _rows(user, progress, rules, cut_offs, limit, read):
         snap = _snapshot(row, as_of)
         if row.list == "stuck":
             since = getattr(snap, MILESTONE_BY_CODE[row.stage].date_field)
@@ -262,7 +317,9 @@ def due_and_stuck(user, progress: Progress, limit: int = LIST_LIMIT,
         else:
             item = _item(row, row.stage, *_deadline(row.list, snap, as_of, rules))
         lists[row.list].items.append(item)
-        lists[row.list].total = row.total
+        if row.list not in counted:
+            counted.add(row.list)
+            lists[row.list].total += row.total
     return Due(lists, medians, samples, limit, found.units_total)
 
 

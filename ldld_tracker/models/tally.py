@@ -10,18 +10,20 @@ the stage a dossier enters on a day, -1 out of the one it leaves), ``kind`` ``w`
 from a milestone to the next one recorded by stage and days waited (on the later day), for
 the medians (and ``kind`` ``v`` the same moves of the unit's children, summed at the unit:
 every district together is one unit's rows), ``kind`` ``b`` the admissions and
-introductions by trait. Each count is stored at
-three grains, ``starts_on`` being the first day of the period: the day (``d``), its month
-(``m``) and its year (``y``), so a sum over any range of days reads whole years, then whole months, then days.
-The stage moves are also summed over all time (grain ``a``, ``starts_on`` 0001-01-01): the
-number at each stage on a recent day is that row less the few rows dated after the day.
+introductions by trait, ``kind`` ``o`` the dossiers open now by the stage they are at and
+the day they reached it, and by the day the deadline they wait for runs from (the due
+lists). Each count is stored at three grains, ``starts_on`` being the first day of the
+period: the day (``d``), its month (``m``) and its year (``y``), so a sum over any range of
+days reads whole years, then whole months, then days. The stage moves and the open
+dossiers are also summed over all time (grain ``a``, ``starts_on`` 0001-01-01): the number
+at each stage on a recent day is that row less the few rows dated after the day.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, Index, PrimaryKeyConstraint, String
+from sqlalchemy import ForeignKey, Index, PrimaryKeyConstraint, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -39,6 +41,11 @@ class UnitTally(db.Model):
         # The sums for every unit read ranges of days of one kind and grain: each is one
         # range of this index, which covers the rows.
         Index("ix_unit_tally_kind_grain_on", "kind", "grain", "starts_on", "unit_id", "code", "n"),
+        # The open dossiers (kind ``o``) are read one code at a time, each up to its own day
+        # (the due lists): each read is one range of this index. (In the index above, the
+        # rows of every code of the range would be read and the others dropped.)
+        Index("ix_unit_tally_open", "code", "grain", "starts_on", "unit_id", "n",
+              postgresql_where=text("kind = 'o'"), sqlite_where=text("kind = 'o'")),
     )
 
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))

@@ -8,11 +8,15 @@ and the like: one row per trait of the person and the enterprise (``PROFILE_FIEL
 and the person's age in full years on that date (``admitted:age:27``), so "young" is
 decided when reading, by the rule value then in force. For the medians of the time spent at
 each stage, each move from a milestone to the next one recorded adds ``("w",
-"identified:0000012", day)`` on the day of the later milestone (``waits``). A change to a
-dossier removes what its old values added and adds what its new values add.
+"identified:0000012", day)`` on the day of the later milestone (``waits``). For the due
+lists, a dossier still open (neither ended nor official) adds ``("o", stage, day)`` for the
+stage it is at, on the day it reached it, and the day each deadline it waits for runs from
+(``open_rows``). A change to a dossier removes what its old values added and adds what its
+new values add.
 
-Each row is kept per day, month and year; the stage moves are also kept summed over all
-time (grain ``a``), so the number at each stage today is one row per unit and stage.
+Each row is kept per day, month and year; the stage moves and the open dossiers are also
+kept summed over all time (grain ``a``), so the number at each stage today is one row per
+unit and stage.
 """
 
 from __future__ import annotations
@@ -26,6 +30,13 @@ from ..workflow.rules import MILESTONE_BY_CODE, MILESTONES
 from .periods import ALL, ALL_TIME, DAY, MONTH, YEAR
 
 REACHED, STAGE, TRAIT, WAIT = "r", "s", "b", "w"
+# The dossiers open now, by stage and day reached (``open_rows``), and by the day the
+# deadlines they wait for run from: the training certificate (``CERTIFICATE``, from the
+# course) and the admission decision (``DECISION``, from the cell's resolution).
+OPEN = "o"
+CERTIFICATE, DECISION = "certificate", "decision"
+# Kinds kept summed over all time too.
+ALL_TIME_KINDS = (STAGE, OPEN)
 # The waits of the units below a unit, summed at that unit (its ``w`` rows are its own):
 # every district together is one unit's rows (``upkeep.waits_below``).
 WAITS_BELOW = "v"
@@ -102,6 +113,29 @@ def waits(dossier: object) -> list[tuple[str, date, int]]:
     return found
 
 
+def open_rows(dossier: object) -> list[tuple[str, date]]:
+    """``(code, day)`` of a dossier still open (neither ended nor an official member):
+    its stage (its furthest milestone) on the day it reached it; the day of its course
+    while it waits for the cell's resolution (``CERTIFICATE``); the day of the cell's
+    resolution while it waits for the admission decision (``DECISION``). Each only
+    before the admission and the oath, as the due lists have them (``dashboards.due``).
+    None once the dossier is closed."""
+    if dossier.ended_on is not None or dossier.official_on is not None:
+        return []
+    found = []
+    for milestone in reversed(MILESTONES[:-1]):
+        on = getattr(dossier, milestone.date_field)
+        if on is not None:
+            found.append((milestone.code, on))
+            break
+    if dossier.admitted_on is None and dossier.sworn_in_on is None:
+        if dossier.cell_resolved_on is not None:
+            found.append((DECISION, dossier.cell_resolved_on))
+        elif dossier.trained_on is not None:
+            found.append((CERTIFICATE, dossier.trained_on))
+    return found
+
+
 def dossier_events(dossier: object) -> list[tuple[str, str, date, int]]:
     """``(kind, code, day, count)`` for one dossier (anything with ``DOSSIER_FIELDS``)."""
     events = [(REACHED, m.code, on, 1) for m in MILESTONES
@@ -115,6 +149,7 @@ def dossier_events(dossier: object) -> list[tuple[str, str, date, int]]:
         if left != counting.NO_STAGE:
             events.append((STAGE, left, day, -1))
         events.append((STAGE, entered, day, 1))
+    events += [(OPEN, code, day, 1) for code, day in open_rows(dossier)]
     return events
 
 
@@ -125,5 +160,5 @@ def add_dossier(totals: Counter, unit_id: int, dossier: object, sign: int) -> No
         totals[(unit_id, kind, code, DAY, day)] += count
         totals[(unit_id, kind, code, MONTH, date(day.year, day.month, 1))] += count
         totals[(unit_id, kind, code, YEAR, date(day.year, 1, 1))] += count
-        if kind == STAGE:
+        if kind in ALL_TIME_KINDS:
             totals[(unit_id, kind, code, ALL, ALL_TIME)] += count

@@ -1,7 +1,7 @@
 """Splitting a range of days into whole years, whole months and single days: the grains
 the summary rows are kept at, so a sum over any range reads few rows. The stage moves are
 also kept over all time (``ALL``), so "everything up to a day" can be read as everything
-less what came after it."""
+less what came after it (the open dossiers too)."""
 
 from __future__ import annotations
 
@@ -92,7 +92,8 @@ def signed_pieces(first: date | None, last: date, coarsest: str = YEAR,
     and fifteen days. With ``coarsest`` ``MONTH`` no year is read and a range is widened
     within its months only, so every row still falls in the month of the days it counts.
     A range from the beginning may also be read as the all-time row less the pieces after
-    ``last`` (``everything``: only the stage moves have all-time rows)."""
+    ``last`` (``everything``: only the stage moves and the open dossiers have all-time
+    rows)."""
     if first is not None and first > last:
         return []
     starts: list[date | None] = [first]

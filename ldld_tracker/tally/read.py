@@ -15,7 +15,7 @@ from functools import lru_cache
 from sqlalchemy import Subquery, literal, select, union_all
 
 from ..models import UnitTally
-from .events import REACHED, STAGE, TRAIT, WAIT, WAITS_BELOW
+from .events import ALL_TIME_KINDS, OPEN, REACHED, STAGE, TRAIT, WAIT, WAITS_BELOW
 from .periods import ALL, MONTH, YEAR, signed_pieces
 
 Range = tuple[str, date | None, date, str]  # kind, first day (None: from the start), last, coarsest
@@ -27,26 +27,48 @@ def rows(*ranges: Range, codes: tuple[str, ...] | None = None) -> Subquery:
     day's once (only ``codes``, when given). An immutable statement, the same for every
     request of the day: built once."""
     t = UnitTally
-    branches = []
-    for kind, first, last, coarsest in ranges:
-        for sign, grain, start, end in signed_pieces(first, last, coarsest, everything=kind == STAGE):
-            if grain == ALL:
-                span = t.starts_on == start
-            elif start is None:
-                span = t.starts_on <= end
-            elif end is None:
-                span = t.starts_on >= start
-            else:
-                span = t.starts_on.between(start, end)
-            n = t.n if sign > 0 else -t.n
-            branch = select(t.unit_id, t.kind, t.code, t.starts_on, n.label("n")).where(
-                t.kind == kind, t.grain == grain, span)
-            if codes is not None:
-                branch = branch.where(t.code.in_(codes))
-            branches.append(branch)
+    branches = [select(t.unit_id, t.kind, t.code, t.starts_on, n).where(*where)
+                for kind, first, last, coarsest in ranges
+                for n, where in _pieces(kind, first, last, coarsest, codes)]
     if not branches:  # an empty range: no row
         branches.append(select(t.unit_id, t.kind, t.code, t.starts_on, t.n).where(literal(False)))
     return (branches[0] if len(branches) == 1 else union_all(*branches)).subquery("tally")
+
+
+@lru_cache(maxsize=128)
+def labelled(*ranges: tuple[str, Range, tuple[str, ...]]) -> Subquery:
+    """The rows (unit_id, label, n) of each ``(label, range, codes)``: as ``rows``, each
+    range's rows named by its label (the same codes can be read up to different days)."""
+    t = UnitTally
+    branches = [select(t.unit_id, literal(label).label("label"), n).where(*where)
+                for label, (kind, first, last, coarsest), codes in ranges
+                for n, where in _pieces(kind, first, last, coarsest, codes)]
+    if not branches:
+        branches.append(select(t.unit_id, literal("").label("label"), t.n).where(literal(False)))
+    return (branches[0] if len(branches) == 1 else union_all(*branches)).subquery("tally")
+
+
+def _pieces(kind: str, first: date | None, last: date, coarsest: str,
+            codes: tuple[str, ...] | None) -> list[tuple]:
+    """``(n, conditions)`` of each piece of a range: its rows are one range of an index
+    on (kind, grain, starts_on), ``n`` negated for a piece taken away."""
+    t = UnitTally
+    found = []
+    for sign, grain, start, end in signed_pieces(first, last, coarsest,
+                                                 everything=kind in ALL_TIME_KINDS):
+        if grain == ALL:
+            span = t.starts_on == start
+        elif start is None:
+            span = t.starts_on <= end
+        elif end is None:
+            span = t.starts_on >= start
+        else:
+            span = t.starts_on.between(start, end)
+        where = [t.kind == kind, t.grain == grain, span]
+        if codes is not None:  # (one code: no list to expand on every execution)
+            where.append(t.code == codes[0] if len(codes) == 1 else t.code.in_(codes))
+        found.append(((t.n if sign > 0 else -t.n).label("n"), where))
+    return found
 
 
 def stages_on(day: date) -> Range:
@@ -64,6 +86,12 @@ def traits_between(first: date, last: date) -> Range:
     """The breakdown rows (``admitted:women`` …) of the admissions and introductions dated
     in ``[first, last]``."""
     return (TRAIT, first, last, YEAR)
+
+
+def open_up_to(last: date) -> Range:
+    """The rows whose sum per code is the number of dossiers open now at each stage (or
+    waiting for a deadline, ``events.open_rows``) since a day up to ``last``."""
+    return (OPEN, None, last, YEAR)
 
 
 def waits_between(first: date, last: date) -> Range:

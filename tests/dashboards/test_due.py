@@ -5,7 +5,7 @@ here without SQL)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 from statistics import median
 from types import SimpleNamespace
@@ -13,9 +13,9 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from ldld_tracker.dashboards import due, durations, queries, scope
+from ldld_tracker.dashboards import due, due_units, durations, queries, scope
 from ldld_tracker.extensions import db
-from ldld_tracker.models import Dossier, Enterprise, Person, Role, Unit, UnitKind
+from ldld_tracker.models import Dossier, EndKind, Enterprise, Person, Role, Unit, UnitKind
 from ldld_tracker.workflow import operations
 from ldld_tracker.workflow.calendar import add_months, add_working_days
 from ldld_tracker.workflow.checks import MilestoneEntry
@@ -26,7 +26,7 @@ from .. import factories
 from .helpers import seeded_board
 
 DATES = tuple(m.date_field for m in MILESTONES)
-AS_OF = (date(2020, 6, 30), date(2020, 12, 15), date(2021, 9, 1))
+AS_OF = (date(2020, 6, 30), date(2020, 12, 15), date(2021, 9, 1), date(2021, 12, 31))
 
 
 @pytest.fixture
@@ -320,3 +320,38 @@ def test_past_the_last_page_of_units_every_unit_together_is_still_the_areas(seed
         result = due.due_and_stuck(user, progress, limit=1, units_page=(3, 5))
         assert result.medians == {"": expected[""]} and result.samples == samples, user.role
         assert result.units_total == 1
+
+
+def test_units_changed_after_the_day_are_counted_from_the_records_the_others_from_the_kept_rows(seeded):
+    """On the last day of the data every unit's numbers come from the kept rows of the
+    open dossiers; a step and an end dated after it put their units back on the records,
+    and the lists are still those of that day, first entries and totals."""
+    as_of = date(2021, 12, 31)
+    records = _records()
+    expected = _expected(records, as_of)
+    progress = queries.progress_frame(seeded, as_of.year, as_of)
+    reads = due._kept_reads(as_of, rule_values(), {})
+    assert not any(unit.changed for unit in due_units.unit_lists(seeded, progress, reads))
+    open_ones = [r for r in records if r.dossier.ended_on is None and r.dossier.official_on is None]
+    stepped = next(r for r in open_ones if r.dossier.trained_on is None)
+    ended = next(r for r in open_ones if r.unit != stepped.unit)
+    stepped.dossier.trained_on, stepped.dossier.certificate_no = date(2022, 1, 5), "L1"
+    ended.dossier.end_kind, ended.dossier.ended_on = EndKind.WITHDRAWN, date(2022, 1, 6)
+    db.session.commit()
+    changed = {unit.unit_id for unit in due_units.unit_lists(seeded, progress, reads) if unit.changed}
+    assert changed == {stepped.dossier.person.enterprise.unit_id, ended.dossier.person.enterprise.unit_id}
+    for limit in (1, 3, 10_000):
+        _assert_first_entries(due.due_and_stuck(seeded, progress, limit=limit), expected, limit)
+
+
+def test_only_the_units_holding_the_first_entries_are_read_and_the_others_counted_from_the_kept_rows():
+    units = [due_units.UnitLists(1, False, Counter(stuck=2)),
+             due_units.UnitLists(2, True, None),  # changed: read, its numbers unknown here
+             due_units.UnitLists(3, False, Counter(stuck=5, ceremony=1)),
+             due_units.UnitLists(4, False, Counter(stuck=3)),
+             due_units.UnitLists(5, False, Counter(ceremony=4)),
+             due_units.UnitLists(6, False, Counter(ceremony=1, stuck=1))]
+    read, rest = due_units.units_to_read(units, ("ceremony", "stuck"), 3)
+    assert read == [1, 2, 3, 5]
+    assert rest == Counter(stuck=4, ceremony=1)
+    assert due_units.units_to_read(units, ("ceremony", "stuck"), 100) == ([1, 2, 3, 4, 5, 6], Counter())

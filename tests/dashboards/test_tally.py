@@ -157,6 +157,31 @@ def test_a_dossier_adds_a_wait_for_each_move_to_the_next_milestone_recorded():
     assert len(events.wait_code("committee_resolved", 3_000_000)) <= UnitTally.code.type.length
 
 
+def test_an_open_dossier_adds_its_stage_and_the_deadline_it_waits_for_and_a_closed_one_nothing():
+    """The stage on the day it was reached; the course's day until the cell's resolution,
+    then the resolution's day until the admission; nothing once ended or official."""
+    from types import SimpleNamespace
+
+    from ldld_tracker.tally import events
+
+    def rows(**values):
+        dates = {m.date_field: None for m in MILESTONES} | {"end_kind": None, "ended_on": None}
+        return events.open_rows(SimpleNamespace(**(dates | values)))
+
+    first, course, cell = date(2020, 1, 1), date(2020, 2, 1), date(2020, 5, 4)
+    assert rows(identified_on=first) == [("identified", first)]
+    assert rows(identified_on=first, trained_on=course, applied_on=date(2020, 3, 1)) == [
+        ("applied", date(2020, 3, 1)), (events.CERTIFICATE, course)]
+    assert rows(identified_on=first, trained_on=course, cell_resolved_on=cell,
+                committee_resolved_on=date(2020, 5, 20)) == [
+        ("committee_resolved", date(2020, 5, 20)), (events.DECISION, cell)]
+    admitted_on = date(2020, 6, 1)
+    assert rows(trained_on=course, cell_resolved_on=cell, admitted_on=admitted_on) == [
+        ("admitted", admitted_on)]
+    assert rows(identified_on=first, ended_on=date(2020, 3, 1), end_kind="withdrawn") == []
+    assert rows(identified_on=first, sworn_in_on=date(2020, 7, 1), official_on=date(2021, 7, 1)) == []
+
+
 def test_a_waits_code_reads_back_as_its_stage_and_days():
     """The medians on SQLite read the kept rows' codes back."""
     from ldld_tracker.tally import events

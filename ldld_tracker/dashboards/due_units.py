@@ -1,0 +1,95 @@
+"""How many open dossiers each unit has on each due list, read from the kept rows of the
+open dossiers (``unit_tally`` kind ``o``, ``tally.events.open_rows``), and which units the
+first entries of the lists are in.
+
+The kept rows are the dossiers as they stand now. On the "as of" day they are the same
+for every unit with nothing dated after that day (the usual case: today's page). A unit
+with a milestone or an end dated later (a page of a day in the past) is marked
+``changed``: its dossiers are read and counted from the records instead. An area of one
+unit (a district officer's) is read whatever its numbers: they are not looked up.
+
+Each list is the dossiers at some stages (or waiting for some deadline) since a day up
+to a cut-off day (``Read``), so one unit's number on it is the sum of a few of its rows:
+the all-time row less the days after the cut-off, or whole years, months and days up to
+it (``tally.periods``), whichever reads fewer. Two queries (one for an area of one unit).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+
+from .. import access
+from ..extensions import db
+from ..models import Unit, UnitTally
+from ..tally import read as tally
+from ..tally.events import REACHED, STAGE
+from ..tally.periods import DAY
+from .figures import Progress
+from .scope import unit_names
+
+# (list key, codes of the kept rows, last day reached): the open dossiers on a list.
+Read = tuple[str, tuple[str, ...], date]
+
+
+@dataclass
+class UnitLists:
+    unit_id: int
+    changed: bool  # something dated after the "as of" day: counted from the records
+    # list key -> open dossiers on it (None: not known here, the unit is read)
+    counts: Counter | None = field(default_factory=Counter)
+
+
+def unit_lists(user, progress: Progress, reads: Iterable[Read]) -> list[UnitLists]:
+    """The units of the user's area in code order, each with its number on each list
+    (``reads``) and whether it changed after the "as of" day."""
+    t = UnitTally
+    later = (select(t.unit_id)
+             .where(t.unit_id == Unit.id, t.kind.in_((REACHED, STAGE)), t.grain == DAY,
+                    t.starts_on > progress.as_of, t.n > 0)
+             .exists())
+    units = [UnitLists(unit_id, changed) for unit_id, _name, changed in db.session.execute(
+        unit_names(user, progress.plan, progress.unit_id).add_columns(later).order_by(Unit.code))]
+    ranges = tuple((key, tally.open_up_to(day), codes) for key, codes, day in reads)
+    for unit in units:
+        if unit.changed or len(units) == 1:
+            unit.counts = None
+    if len(units) > 1 and ranges:
+        rows = tally.labelled(*ranges)
+        by_id = {unit.unit_id: unit.counts for unit in units if unit.counts is not None}
+        stmt = select(rows.c.unit_id, rows.c.label, func.sum(rows.c.n))
+        if not (access.sees_every_unit(user) and progress.unit_id is None):
+            stmt = stmt.where(rows.c.unit_id.in_(list(by_id)))
+        # (the board's whole territory: every unit's rows, those of units outside it
+        # dropped here, rather than a list of hundreds of units repeated in every branch)
+        for unit_id, key, n in db.session.connection().execute(
+                stmt.group_by(rows.c.unit_id, rows.c.label)).all():
+            if unit_id in by_id:
+                by_id[unit_id][key] += n
+    return units
+
+
+def units_to_read(units: list[UnitLists], keys: Iterable[str],
+                  limit: int) -> tuple[list[int], Counter]:
+    """The units whose dossiers are read (those holding the first ``limit`` entries of
+    each list, in unit order, and every unit whose numbers are not known here), and, per
+    list, the entries in the units not read. The units after one of unknown numbers are
+    read as if it had none, which may read a unit more than needed, never one less."""
+    keys = tuple(keys)
+    before: Counter = Counter()  # entries of each list in the known units so far
+    read: list[int] = []
+    rest: Counter = Counter()
+    for unit in units:
+        if unit.counts is None:
+            read.append(unit.unit_id)
+            continue
+        if any(unit.counts[key] and before[key] < limit for key in keys):
+            read.append(unit.unit_id)
+        else:
+            rest.update(unit.counts)
+        before.update(unit.counts)
+    return read, rest
