@@ -52,7 +52,8 @@ def unit_lists(user, progress: Progress, reads: Iterable[Read]) -> list[UnitList
              .where(t.unit_id == Unit.id, t.kind.in_((REACHED, STAGE)), t.grain == DAY,
                     t.starts_on > progress.as_of, t.n > 0)
              .exists())
-    units = [UnitLists(unit_id, changed) for unit_id, _name, changed in db.session.execute(
+    # (plain SQL rows, without the ORM's row handling: the country has 900 units)
+    units = [UnitLists(unit_id, changed) for unit_id, _name, changed in db.session.connection().execute(
         unit_names(user, progress.plan, progress.unit_id).add_columns(later).order_by(Unit.code))]
     ranges = tuple((key, tally.open_up_to(day), codes) for key, codes, day in reads)
     for unit in units:
@@ -80,16 +81,19 @@ def units_to_read(units: list[UnitLists], keys: Iterable[str],
     list, the entries in the units not read. The units after one of unknown numbers are
     read as if it had none, which may read a unit more than needed, never one less."""
     keys = tuple(keys)
-    before: Counter = Counter()  # entries of each list in the known units so far
+    before = dict.fromkeys(keys, 0)  # entries of each list in the known units so far
     read: list[int] = []
     rest: Counter = Counter()
     for unit in units:
-        if unit.counts is None:
+        counts = unit.counts
+        if counts is None:
             read.append(unit.unit_id)
             continue
-        if any(unit.counts[key] and before[key] < limit for key in keys):
+        if any(counts[key] and before[key] < limit for key in keys):
             read.append(unit.unit_id)
         else:
-            rest.update(unit.counts)
-        before.update(unit.counts)
+            for key, n in counts.items():
+                rest[key] += n
+        for key in keys:
+            before[key] += counts[key]
     return read, rest
