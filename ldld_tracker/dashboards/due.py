@@ -304,8 +304,9 @@ def due_and_stuck(user, progress: Progress, limit: int = LIST_LIMIT,
     if access.sees_whole_units(user):
         units = unit_lists(user, progress, _kept_reads(as_of, rules, cut_offs))
         read, rest = units_to_read(units, keys, limit)
-        if len(read) == len(units):  # (every unit: the lists' query as for anyone)
-            read = None
+        if len(read) == len(units) or not any(rest.values()):
+            # (every unit with an entry: the lists' query over every unit, as for anyone)
+            read, rest = None, Counter()
     lists = {key: ItemList(key, total=rest[key]) for key in keys}
     counted = set()
     for row in _rows(user, progress, rules, cut_offs, limit, read):

@@ -29,6 +29,16 @@ DATES = tuple(m.date_field for m in MILESTONES)
 AS_OF = (date(2020, 6, 30), date(2020, 12, 15), date(2021, 9, 1), date(2021, 12, 31))
 
 
+@pytest.fixture(autouse=True, params=["units looked up", "area read whole"])
+def units_read(request, monkeypatch):
+    """Each test twice: the units' numbers on each list looked up in the kept rows (an
+    area of more than one unit; by default only the country's), and the area read whole
+    (a province's 15 units, by default)."""
+    if request.param == "units looked up":
+        monkeypatch.setattr(due_units, "WHOLE_AREA_UNITS", 1)
+    return request.param
+
+
 @pytest.fixture
 def seeded(app):
     return seeded_board(app, enterprises=30, members=900, dossiers=260, seed=11)
