@@ -119,7 +119,7 @@ def open_rows(dossier: object) -> list[tuple[str, date]]:
     while it waits for the cell's resolution (``CERTIFICATE``); the day of the cell's
     resolution while it waits for the admission decision (``DECISION``). Each only
     before the admission and the oath, as the due lists have them (``dashboards.due``).
-    None once the dossier is closed."""
+    Nothing once the dossier is closed."""
     if dossier.ended_on is not None or dossier.official_on is not None:
         return []
     found = []

@@ -51,7 +51,8 @@ def labelled(*ranges: tuple[str, Range, tuple[str, ...]]) -> Subquery:
 def _pieces(kind: str, first: date | None, last: date, coarsest: str,
             codes: tuple[str, ...] | None) -> list[tuple]:
     """``(n, conditions)`` of each piece of a range: its rows are one range of an index
-    on (kind, grain, starts_on), ``n`` negated for a piece taken away."""
+    on (kind, grain, starts_on), or of the open dossiers' on (code, grain, starts_on)
+    for one code; ``n`` negated for a piece taken away."""
     t = UnitTally
     found = []
     for sign, grain, start, end in signed_pieces(first, last, coarsest,
