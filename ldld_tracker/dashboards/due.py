@@ -3,17 +3,19 @@ certificates about to expire, overdue admission decisions (``workflow.alerts``),
 waiting longer than usual at one stage, and the median time spent at each stage, for
 every unit together and for a page of units.
 
-The medians (``durations``: at most three small queries over the summaries); for a user
-who sees whole units, each unit's number on each list from the kept rows of the open
-dossiers (``due_units``: two queries), from which the units holding each list's first
-``LIST_LIMIT`` entries are found; then one query over the open dossiers of those units
-(of every unit in scope for an enterprise officer, or a day with later changes) that
-picks the dossiers on each list in SQL and returns only the first ``LIST_LIMIT`` of each,
-with the list's total in those units (the other units' numbers are added). Deadlines
-are working-day arithmetic (``workflow.calendar``): they are turned into cut-off dates
-here (the last day a step could be dated and still be on the list), so SQL compares
-dates only, and the due dates of the rows shown are worked out with the deadlines of
-``workflow.alerts``.
+For a user who sees whole units, the area's units first (``due_units.area_units``); the
+medians (``durations``: at most two more small queries over the summaries); each unit's
+number on each list from the kept rows of the open dossiers (``due_units``), from which
+the units holding each list's first ``LIST_LIMIT`` entries are found; then one query over
+the open dossiers of those units (of every unit in scope for an enterprise officer, or a
+day with later changes) that picks the dossiers on each list in SQL and returns only the
+first ``LIST_LIMIT`` of each, with the list's total in those units (the other units'
+numbers are added).
+
+Deadlines are working-day arithmetic (``workflow.calendar``): they are turned into
+cut-off dates here (the last day a step could be dated and still be on the list), so SQL
+compares dates only, and the due dates of the rows shown are worked out with the
+deadlines of ``workflow.alerts``.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from ..tally.events import CERTIFICATE, DECISION
 from ..workflow import counting
 from ..workflow.calendar import add_months, add_working_days
 from ..workflow.rules import MILESTONE_BY_CODE, MILESTONES, RuleValues, rule_values
-from .due_units import Read, unit_lists, units_to_read
+from .due_units import Read, area_units, unit_lists, units_to_read
 from .durations import UNITS_PER_PAGE, WAITING_STAGES, median_days
 from .figures import Progress
 from .scope import dossiers_base, flag
@@ -293,16 +295,19 @@ def due_and_stuck(user, progress: Progress, limit: int = LIST_LIMIT,
     first ``limit`` of each, with each list's total), and the medians of every unit
     together and of the ``units_page``-th (number, size) units (None: none). The medians'
     queries (``durations.median_days``, at most three); for a user who sees whole units,
-    each unit's number on each list from the kept rows (``due_units``, two), so that only
-    the units holding the lists' first entries are read; then the lists' query."""
+    the area's units (the medians' too) and each one's number on each list from the kept
+    rows (``due_units``, two), so that only the units holding the lists' first entries
+    are read; then the lists' query."""
     as_of, rules = progress.as_of, rule_values()
-    found = median_days(user, progress, units_page)
+    units = area_units(user, progress) if access.sees_whole_units(user) else None
+    found = median_days(user, progress, units_page,
+                        None if units is None else [(unit.unit_id, unit.name) for unit in units])
     medians, samples = found.by_unit, found.samples
     cut_offs = _stuck_cut_offs(as_of, medians, samples)
     keys = (*DEADLINE_LISTS, "stuck")
     read, rest = None, Counter()
-    if access.sees_whole_units(user):
-        units = unit_lists(user, progress, _kept_reads(as_of, rules, cut_offs))
+    if units is not None:
+        unit_lists(user, progress, units, _kept_reads(as_of, rules, cut_offs))
         read, rest = units_to_read(units, keys, limit)
         if len(read) == len(units) or not any(rest.values()):
             # (every unit with an entry: the lists' query over every unit, as for anyone)

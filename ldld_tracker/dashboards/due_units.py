@@ -12,7 +12,8 @@ most of whose units changed, is read whole: the numbers are not looked up.
 Each list is the dossiers at some stages (or waiting for some deadline) since a day up
 to a cut-off day (``Read``), so one unit's number on it is the sum of a few of its rows:
 the all-time row less the days after the cut-off, or whole years, months and days up to
-it (``tally.periods``), whichever reads fewer. Two queries (one for an area read whole).
+it (``tally.periods``), whichever reads fewer. Two queries: the units with their marks
+(``area_units``), then their numbers (none for an area read whole).
 """
 
 from __future__ import annotations
@@ -45,22 +46,28 @@ WHOLE_AREA_UNITS = 50
 @dataclass
 class UnitLists:
     unit_id: int
+    name: str
     changed: bool  # something dated after the "as of" day: counted from the records
     # list key -> open dossiers on it (None: not known here, the unit is read)
     counts: Counter | None = field(default_factory=Counter)
 
 
-def unit_lists(user, progress: Progress, reads: Iterable[Read]) -> list[UnitLists]:
-    """The units of the user's area in code order, each with its number on each list
-    (``reads``) and whether it changed after the "as of" day."""
+def area_units(user, progress: Progress) -> list[UnitLists]:
+    """The units of the user's area in code order, each marked if it changed after the
+    "as of" day (one query; the medians of ``durations`` take the same units)."""
     t = UnitTally
     later = (select(t.unit_id)
              .where(t.unit_id == Unit.id, t.kind.in_((REACHED, STAGE)), t.grain == DAY,
                     t.starts_on > progress.as_of, t.n > 0)
              .exists())
     # (plain SQL rows, without the ORM's row handling: the country has 900 units)
-    units = [UnitLists(unit_id, changed) for unit_id, _name, changed in db.session.connection().execute(
+    return [UnitLists(unit_id, name, changed) for unit_id, name, changed in db.session.connection().execute(
         unit_names(user, progress.plan, progress.unit_id).add_columns(later).order_by(Unit.code))]
+
+
+def unit_lists(user, progress: Progress, units: list[UnitLists], reads: Iterable[Read]) -> None:
+    """Fill in each unit's number on each list (``reads``) from the kept rows, unless the
+    area is read whole (one query, or none)."""
     ranges = tuple((key, tally.open_up_to(day), codes) for key, codes, day in reads)
     whole = len(units) <= WHOLE_AREA_UNITS or sum(unit.changed for unit in units) * 2 > len(units)
     for unit in units:
@@ -78,7 +85,6 @@ def unit_lists(user, progress: Progress, reads: Iterable[Read]) -> list[UnitList
                 stmt.group_by(rows.c.unit_id, rows.c.label)).all():
             if unit_id in by_id:
                 by_id[unit_id][key] += n
-    return units
 
 
 def units_to_read(units: list[UnitLists], keys: Iterable[str],

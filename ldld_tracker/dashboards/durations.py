@@ -55,11 +55,13 @@ class Medians:
     units_total: int = 0  # units in the area, for the page links
 
 
-def median_days(user, progress: Progress, page: tuple[int, int] | None = (1, UNITS_PER_PAGE)) -> Medians:
+def median_days(user, progress: Progress, page: tuple[int, int] | None = (1, UNITS_PER_PAGE),
+                units: list[tuple[int, str]] | None = None) -> Medians:
     """The medians of every unit together and of the ``page``-th (number, size) units of
-    the area in code order (``page`` None: every unit together only)."""
+    the area in code order (``page`` None: every unit together only); ``units``, the
+    area's (id, name) in code order, when the caller has them already."""
     if access.sees_whole_units(user):
-        return _kept_medians(user, progress, page)
+        return _kept_medians(user, progress, page, units)
     return _counted_medians(user, progress)
 
 
@@ -75,10 +77,12 @@ def _counted_medians(user, progress: Progress) -> Medians:
     return _read_off(histograms, len(histograms) - 1)
 
 
-def _kept_medians(user, progress: Progress, page: tuple[int, int] | None) -> Medians:
+def _kept_medians(user, progress: Progress, page: tuple[int, int] | None,
+                  units: list[tuple[int, str]] | None) -> Medians:
     """From the summary rows: the page's units' own, then every unit together's."""
-    units = db.session.execute(
-        unit_names(user, progress.plan, progress.unit_id).order_by(Unit.code)).all()
+    if units is None:
+        units = db.session.execute(
+            unit_names(user, progress.plan, progress.unit_id).order_by(Unit.code)).all()
     shown = [] if page is None else units[(page[0] - 1) * page[1]:page[0] * page[1]]
     names = dict(shown)
     histograms: Histograms = {"": {}} | {name: {} for name in names.values()}

@@ -340,27 +340,26 @@ def test_units_changed_after_the_day_are_counted_from_the_records_the_others_fro
     records = _records()
     expected = _expected(records, as_of)
     progress = queries.progress_frame(seeded, as_of.year, as_of)
-    reads = due._kept_reads(as_of, rule_values(), {})
-    assert not any(unit.changed for unit in due_units.unit_lists(seeded, progress, reads))
+    assert not any(unit.changed for unit in due_units.area_units(seeded, progress))
     open_ones = [r for r in records if r.dossier.ended_on is None and r.dossier.official_on is None]
     stepped = next(r for r in open_ones if r.dossier.trained_on is None)
     ended = next(r for r in open_ones if r.unit != stepped.unit)
     stepped.dossier.trained_on, stepped.dossier.certificate_no = date(2022, 1, 5), "L1"
     ended.dossier.end_kind, ended.dossier.ended_on = EndKind.WITHDRAWN, date(2022, 1, 6)
     db.session.commit()
-    changed = {unit.unit_id for unit in due_units.unit_lists(seeded, progress, reads) if unit.changed}
+    changed = {unit.unit_id for unit in due_units.area_units(seeded, progress) if unit.changed}
     assert changed == {stepped.dossier.person.enterprise.unit_id, ended.dossier.person.enterprise.unit_id}
     for limit in (1, 3, 10_000):
         _assert_first_entries(due.due_and_stuck(seeded, progress, limit=limit), expected, limit)
 
 
 def test_only_the_units_holding_the_first_entries_are_read_and_the_others_counted_from_the_kept_rows():
-    units = [due_units.UnitLists(1, False, Counter(stuck=2)),
-             due_units.UnitLists(2, True, None),  # changed: read, its numbers unknown here
-             due_units.UnitLists(3, False, Counter(stuck=5, ceremony=1)),
-             due_units.UnitLists(4, False, Counter(stuck=3)),
-             due_units.UnitLists(5, False, Counter(ceremony=4)),
-             due_units.UnitLists(6, False, Counter(ceremony=1, stuck=1))]
+    units = [due_units.UnitLists(1, "", False, Counter(stuck=2)),
+             due_units.UnitLists(2, "", True, None),  # changed: read, its numbers unknown here
+             due_units.UnitLists(3, "", False, Counter(stuck=5, ceremony=1)),
+             due_units.UnitLists(4, "", False, Counter(stuck=3)),
+             due_units.UnitLists(5, "", False, Counter(ceremony=4)),
+             due_units.UnitLists(6, "", False, Counter(ceremony=1, stuck=1))]
     read, rest = due_units.units_to_read(units, ("ceremony", "stuck"), 3)
     assert read == [1, 2, 3, 5]
     assert rest == Counter(stuck=4, ceremony=1)
