@@ -27,12 +27,10 @@ def rows(*ranges: Range, codes: tuple[str, ...] | None = None) -> Subquery:
     day's once (only ``codes``, when given). An immutable statement, the same for every
     request of the day: built once."""
     t = UnitTally
-    branches = [select(t.unit_id, t.kind, t.code, t.starts_on, n).where(*where)
-                for kind, first, last, coarsest in ranges
-                for n, where in _pieces(kind, first, last, coarsest, codes)]
-    if not branches:  # an empty range: no row
-        branches.append(select(t.unit_id, t.kind, t.code, t.starts_on, t.n).where(literal(False)))
-    return (branches[0] if len(branches) == 1 else union_all(*branches)).subquery("tally")
+    columns = (t.unit_id, t.kind, t.code, t.starts_on)
+    return _union(columns, [select(*columns, n).where(*where)
+                            for kind, first, last, coarsest in ranges
+                            for n, where in _pieces(kind, first, last, coarsest, codes)])
 
 
 @lru_cache(maxsize=128)
@@ -40,11 +38,17 @@ def labelled(*ranges: tuple[str, Range, tuple[str, ...]]) -> Subquery:
     """The rows (unit_id, label, n) of each ``(label, range, codes)``: as ``rows``, each
     range's rows named by its label (the same codes can be read up to different days)."""
     t = UnitTally
-    branches = [select(t.unit_id, literal(label).label("label"), n).where(*where)
-                for label, (kind, first, last, coarsest), codes in ranges
-                for n, where in _pieces(kind, first, last, coarsest, codes)]
+    return _union((t.unit_id, literal("").label("label")),
+                  [select(t.unit_id, literal(label).label("label"), n).where(*where)
+                   for label, (kind, first, last, coarsest), codes in ranges
+                   for n, where in _pieces(kind, first, last, coarsest, codes)])
+
+
+def _union(columns: tuple, branches: list) -> Subquery:
+    """``branches`` as one subquery (``columns`` and ``n`` of no row when there is none:
+    an empty range)."""
     if not branches:
-        branches.append(select(t.unit_id, literal("").label("label"), t.n).where(literal(False)))
+        branches = [select(*columns, UnitTally.n).where(literal(False))]
     return (branches[0] if len(branches) == 1 else union_all(*branches)).subquery("tally")
 
 
