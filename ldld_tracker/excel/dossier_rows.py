@@ -9,7 +9,9 @@ empty cell never removes anything.
 
 Rows come in chunks (see ``importer``): the chunk's people, with their dossiers and
 introducers, and which of them are in the officer's area, are looked up in two queries,
-and the operations are told not to flush; the importer flushes the chunk once.
+and the operations are told not to flush; the importer flushes the chunk once. In a
+preview the new people and their dossiers are not even added to the session: the importer
+writes them by plain INSERTs (see ``importer._insert_new_rows``).
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ class DossierRows(RowHandler):
         # and the ids of those in the actor's area.
         self.people: dict[str, Person] = {}
         self.in_scope: set[int] = set()
+        # The new people (with their dossiers) the chunk keeps out of the session.
+        self.new_people: list[Person] = []
 
     def prepare(self, chunk: list[dict[str, object]]) -> None:
         self._prepare_enterprises({str(v["tax_code"]) for v in chunk})
@@ -62,7 +66,11 @@ class DossierRows(RowHandler):
                 access.people(self.actor).where(Person.citizen_id.in_(list(self.people))))}
 
     def forget(self) -> None:
-        self.people, self.in_scope = {}, set()
+        self.people, self.in_scope, self.new_people = {}, set(), []
+
+    def kept_out(self) -> list[object]:
+        dossiers = [p.dossier for p in self.new_people if p.dossier is not None]
+        return [*self.new_people, *dossiers, *(i for d in dossiers for i in d.introducers)]
 
     def _prepare_enterprises(self, tax_codes: set[str]) -> None:
         """Look up, in one query, the chunk's tax codes not looked up before (each is
@@ -123,16 +131,19 @@ class DossierRows(RowHandler):
         # In a chunk the citizen ID was looked up among all people just above (and the
         # earlier rows of the file are in ``seen``): the operations need not look again.
         flush, checked = not self.batch, self.batch
+        add = person is not None or not self.keeps_out
         if person is None:
             person, status = create_person(values, self.actor, flush=flush,
-                                           unique_checked=checked), "new"
+                                           unique_checked=checked, add=add), "new"
+            if not add:
+                self.new_people.append(person)
         else:
             status = "changed" if update_person(person, values, self.actor, flush=flush,
                                                 unique_checked=checked) else "unchanged"
         details = {key: v[key] for key in DOSSIER_FIELDS if key in v}
         dossier = None if status == "new" else person.dossier
         if dossier is None:
-            dossier = open_dossier(person, self.actor, flush=flush, **details)
+            dossier = open_dossier(person, self.actor, flush=flush, add=add, **details)
             set_committed_value(dossier, "introducers", [])  # new: nothing to load
             status = "new" if status == "new" else "changed"
         elif apply_changes(dossier, details, DOSSIER_FIELDS, self.actor, "dossier.update",

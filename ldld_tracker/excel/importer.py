@@ -18,9 +18,10 @@ before the write, so the database refusing a chunk is the rare exception: the ch
 undone and applied again row by row, each row in its own savepoint with the operations'
 own flushes, so that the refusal is reported on the row that caused it. A row-by-row import
 of 12,000 rows took minutes (holding SQLite's write lock all along); chunks take seconds.
-A preview on SQLite writes a chunk's new rows by one plain INSERT per table instead of
-the ORM's flush (``_insert_new_rows``): the same rows, checked by the database the same
-way, without the unit of work's bookkeeping for objects nothing reads again.
+A preview on SQLite keeps a chunk's new rows out of the session and writes them by one
+plain INSERT per table instead of the ORM's flush (``_insert_new_rows``): the same rows,
+checked by the database the same way, without the session's bookkeeping (adding, the unit
+of work, letting go) for objects nothing reads again.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Column, func, inspect, select
 from sqlalchemy import Table as SqlTable
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import InstanceState, Mapper, Session
+from sqlalchemy.orm import InstanceState, Mapper
 from sqlalchemy.orm.interfaces import MANYTOONE
 
 from .. import access, audit
@@ -106,6 +107,18 @@ class RowHandler:
         # A preview (always rolled back): its new rows are written by plain INSERTs.
         self.preview = False
 
+    @property
+    def keeps_out(self) -> bool:
+        """Whether the chunk being applied keeps its new rows out of the session, for
+        ``kept_out`` to hand them to ``_insert_new_rows``: in a preview whose new rows'
+        ids are known (see ``_give_ids``); elsewhere they are added and flushed."""
+        return self.batch and self.preview and self.ids_known
+
+    def kept_out(self) -> list[object]:
+        """The new objects the chunk kept out of the session (see ``keeps_out``), each
+        after those it refers to, in the order they were made."""
+        return []
+
     def apply(self, values: dict[str, object]) -> str:
         raise NotImplementedError
 
@@ -113,7 +126,7 @@ class RowHandler:
         """Load, in a few queries, what ``apply`` needs for the parsed rows of a chunk."""
 
     def forget(self) -> None:
-        """Drop what ``prepare`` loaded (the chunk is written)."""
+        """Drop what ``prepare`` loaded and what the chunk kept out (it is written)."""
 
     def problem(self, key: str, message: str, warning: bool = False) -> None:
         found = self.table.found.get(self.FIELD_COLUMNS.get(key, key))
@@ -160,9 +173,7 @@ class RowHandler:
                 written = [*db.session.new, *db.session.dirty]
                 if self.ids_known:
                     with db.session.no_autoflush:
-                        _give_ids(db.session.new)
-                        if self.preview:
-                            _insert_new_rows(db.session)
+                        self._write_kept_out()
                 db.session.flush()
                 audit.write_deferred()
             _let_go(written)
@@ -178,6 +189,16 @@ class RowHandler:
         finally:
             self.batch = False
             self.forget()
+
+    def _write_kept_out(self) -> None:
+        """Give the chunk's new objects their ids, then write those it kept out of the
+        session by plain INSERTs; were an id missing, they are added to be flushed."""
+        outside = self.kept_out()
+        _give_ids([*outside, *_in_insert_order(db.session.new)])
+        if all(_has_id(inspect(obj)) for obj in outside):
+            _insert_new_rows(outside)
+        else:
+            db.session.add_all(outside)
 
     def _apply(self, parsed: Parsed, savepoint: bool) -> None:
         row, values, errors = parsed
@@ -215,8 +236,8 @@ class RowHandler:
 
 
 def _give_ids(new: Iterable[object]) -> None:
-    """Give the chunk's new objects the ids SQLite would give them as it inserts them (one
-    more than the table's largest, in the order the flush inserts them), so that the flush
+    """Give the chunk's new objects, in the order given, the ids SQLite would give them as
+    it inserts them in that order (one more than the table's largest …), so that the flush
     sends each table's rows as one executemany: without the ids, SQLAlchemy inserts them
     one ``INSERT … RETURNING`` at a time on SQLite (which does not promise the order of a
     multi-row RETURNING). Only while the import holds the write lock (nobody else can
@@ -231,8 +252,13 @@ def _give_ids(new: Iterable[object]) -> None:
         if any(key in state.dict and state.dict[key] is not None for state in states):
             continue
         first = (db.session.scalar(select(func.max(column))) or 0) + 1
-        for number, state in enumerate(sorted(states, key=lambda s: s.insert_order), first):
+        for number, state in enumerate(states, first):
             state.dict[key] = number  # a new object's value: the INSERT sends it
+
+
+def _in_insert_order(new: Iterable[object]) -> list[object]:
+    """The session's new objects in the order its flush inserts them."""
+    return sorted(new, key=lambda obj: inspect(obj).insert_order)
 
 
 @cache
@@ -248,45 +274,33 @@ def _counted_id(mapper: Mapper) -> tuple[str, Column] | None:
     return mapper.get_property_by_column(column).key, column
 
 
-def _insert_new_rows(session: Session) -> None:
-    """Write a preview chunk's new objects, their ids given (``_give_ids``), by one plain
-    INSERT per table (an executemany, parents first), then let go of them (``expunge``).
+def _insert_new_rows(objects: list[object]) -> None:
+    """Write a preview chunk's new objects that it kept out of the session, their ids
+    given (``_give_ids``), by one plain INSERT per table (an executemany, parents first).
 
     A preview is always rolled back and nothing reads these objects after their chunk, so
     the database still checks every row it would write (constraints, keys, types) while
-    the ORM's unit of work, a third of a preview's time for 33,000 objects, is skipped.
-    The values are those the flush would send: the columns the objects hold (their
-    defaults given by ``fill_defaults``), foreign keys from the objects they refer to,
-    the first version number, the columns' own defaults for the rest, after the mapper's
-    ``before_insert`` hooks as the flush runs them, each converted as
-    SQLAlchemy converts it for the driver. An import that is applied is flushed as usual,
-    so that its audit entries and summaries see the rows. Where an id is missing (another
-    writer, PostgreSQL), nothing is done here and the flush writes the chunk."""
-    states = [inspect(obj) for obj in session.new]
-    if not states or not all(_has_id(state) for state in states):
-        return
+    the session's bookkeeping (adding each object, the unit of work, letting go of it),
+    half a preview's time for 33,000 objects, is skipped. The values are those the flush
+    would send: the columns the objects hold (their defaults given by ``fill_defaults``),
+    foreign keys from the objects they refer to (kept out too), the first version number,
+    the columns' own defaults for the rest, after the mapper's ``before_insert`` hooks as
+    the flush runs them, each converted as SQLAlchemy converts it for the driver. An
+    import that is applied adds its objects and flushes them as usual, so that its audit
+    entries and summaries see the rows; so does a preview where the ids are not known
+    ahead (another writer, PostgreSQL)."""
     by_mapper: dict[Mapper, list[InstanceState]] = {}
-    for state in sorted(states, key=lambda s: s.insert_order):
+    for obj in objects:
+        state = inspect(obj)
         by_mapper.setdefault(state.mapper, []).append(state)
     parents_first = _parents_first()
-    chosen: set[InstanceState] = set()
-    connection = session.connection()
+    connection = db.session.connection()
     for mapper in sorted(by_mapper, key=lambda m: parents_first[m.local_table]):
-        # Only objects whose parents are new and written here too: one added to a loaded
-        # object (introducers of a dossier already there) is left to the flush, which
-        # keeps that object's collection in step.
-        states = [s for s in by_mapper[mapper] if all(
-            inspect(target) in chosen for target in _parents(s))]
-        if states:
-            for state in states:  # (as the flush does, e.g. a dossier takes its person's enterprise)
-                mapper.dispatch.before_insert(mapper, connection, state)
-            sql, row = _insert_plan(mapper, connection.dialect)
-            connection.exec_driver_sql(sql, [row(state) for state in states])
-            chosen.update(states)
-    for state in chosen:
-        obj = state.obj()
-        if obj is not None and obj in session:  # (a dossier takes its introducers along)
-            session.expunge(obj)
+        states = by_mapper[mapper]
+        for state in states:  # (as the flush does, e.g. a dossier takes its person's enterprise)
+            mapper.dispatch.before_insert(mapper, connection, state)
+        sql, row = _insert_plan(mapper, connection.dialect)
+        connection.exec_driver_sql(sql, [row(state) for state in states])
 
 
 @cache
@@ -300,12 +314,6 @@ def _has_id(state: InstanceState) -> bool:
     """Whether a new object's id is already given (``_give_ids``)."""
     counted = _counted_id(state.mapper)
     return counted is not None and state.dict.get(counted[0]) is not None
-
-
-def _parents(state: InstanceState) -> list[object]:
-    """The objects a new object refers to through its relationships (not by key alone)."""
-    return [target for relation in _many_to_one(state.mapper)
-            if (target := state.dict.get(relation.key)) is not None]
 
 
 @cache
@@ -374,7 +382,7 @@ def _let_go(written: list[object]) -> None:
     refused before any lookup); were anything read, it would be loaded again."""
     for obj in written:
         names = _two_way_relations(type(obj))
-        if names and obj in db.session:  # (a preview's new objects are let go already)
+        if names and obj in db.session:
             db.session.expire(obj, names)
 
 

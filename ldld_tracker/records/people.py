@@ -70,16 +70,20 @@ def _validate(values: dict[str, Any], current: Person | None, unique_checked: bo
 
 
 def create_person(values: dict[str, Any], actor: User, *, flush: bool = True,
-                  unique_checked: bool = False) -> Person:
+                  unique_checked: bool = False, add: bool = True) -> Person:
     """Add a union member; a citizen ID already recorded raises ``DuplicateCitizenId``.
 
     For the import, which writes thousands of people: ``flush=False`` leaves the flush (and
     ``audit.write_deferred()``) to the caller; ``unique_checked=True`` says the caller has
-    already looked this citizen ID up among all people and found no one."""
+    already looked this citizen ID up among all people and found no one; ``add=False``
+    (with ``flush=False``) leaves the person out of the session: the caller writes it
+    itself (a preview, see ``excel.importer``), and the session's bookkeeping of an
+    object added, then let go of, is saved."""
     values = {**values, "citizen_id": normalise_citizen_id(values.get("citizen_id"))}
     _validate(values, None, unique_checked)
     person = Person(**{k: v for k, v in values.items() if k in FIELDS})
-    db.session.add(person)
+    if add:
+        db.session.add(person)
     if flush:
         db.session.flush()
     else:

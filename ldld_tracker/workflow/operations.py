@@ -34,13 +34,17 @@ def dependents(dossier: Dossier, code: str) -> list[Milestone]:
     ]
 
 
-def open_dossier(person: Person, actor: User, *, flush: bool = True, **values: object) -> Dossier:
+def open_dossier(person: Person, actor: User, *, flush: bool = True, add: bool = True,
+                 **values: object) -> Dossier:
     """Start a person's file (one per person, kept when they change enterprise).
-    ``flush=False`` (the import) leaves the flush and ``audit.write_deferred()`` to the caller."""
+    ``flush=False`` (the import) leaves the flush and ``audit.write_deferred()`` to the
+    caller; ``add=False`` too, and leaves the dossier out of the session (the new person's
+    of a preview, written by the caller: see ``create_person``)."""
     if person.dossier is not None:
         raise OperationRefused(_("This person already has a dossier."))
     dossier = Dossier(person=person, **values)
-    db.session.add(dossier)
+    if add:
+        db.session.add(dossier)
     if flush:
         db.session.flush()
     else:

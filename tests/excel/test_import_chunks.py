@@ -133,21 +133,23 @@ def _rows_before_the_rollback(officer, path, monkeypatch) -> dict[str, list]:
 
 
 def test_a_preview_writes_its_new_rows_as_the_flush_would(app, officer, tmp_path, monkeypatch):
-    """On SQLite a preview writes a chunk's new people, dossiers and introducers by plain
-    INSERTs: the same rows, column for column, as the ORM's flush writes."""
+    """On SQLite a preview keeps a chunk's new people, dossiers and introducers out of the
+    session and writes them by plain INSERTs: the same rows, column for column, as the
+    ORM's flush writes when they are added to the session."""
     path = _workbook(tmp_path)
     written = []
     insert = importer._insert_new_rows
 
-    def spy(session) -> None:
-        insert(session)
-        written.append(not session.new)  # (left to the flush if anything is still new)
+    def spy(objects) -> None:
+        insert(objects)
+        written.append((len(objects), len(db.session.new)))  # (the session's: left to the flush)
 
     monkeypatch.setattr(importer, "_insert_new_rows", spy)
     plain = _rows_before_the_rollback(officer, path, monkeypatch)
     on_sqlite = db.engine.dialect.name == "sqlite"  # (elsewhere the ids are not known ahead)
-    assert written == ([True] * 3 if on_sqlite else [])  # three chunks, none refused
-    monkeypatch.setattr(importer, "_insert_new_rows", lambda _session: None)
+    # three chunks, none refused, of a person, a dossier and an introducer per row
+    assert written == ([(3 * CHUNK, 0)] * 2 + [(3 * (ROWS - 2 * CHUNK), 0)] if on_sqlite else [])
+    monkeypatch.setattr(importer.RowHandler, "keeps_out", property(lambda _handler: False))
     flushed = _rows_before_the_rollback(officer, path, monkeypatch)
     assert plain == flushed
     assert [len(plain[t]) for t in ("person", "dossier", "introducer")] == [ROWS] * 3
@@ -155,8 +157,8 @@ def test_a_preview_writes_its_new_rows_as_the_flush_would(app, officer, tmp_path
 
 def test_a_column_a_new_object_does_not_hold_is_written_with_its_default(app):
     """As the flush would: the column's default (also for a value set to None), the first
-    version, the key of the object referred to. An object added to one already loaded is
-    left to the flush."""
+    version, the key of the object referred to (kept out too). An object added to one
+    already loaded is added to the session, and numbered after them."""
     loaded = factories.dossier()
     db.session.commit()
     dossier = Dossier(person=Person(full_name="Lê Văn Mới", birth_date=date(1990, 1, 2),
@@ -167,10 +169,11 @@ def test_a_column_a_new_object_does_not_hold_is_written_with_its_default(app):
     new = Introducer(dossier=dossier, full_name="Trần Văn Giới", party_unit=None,
                      worked_together_since=date(2018, 1, 2))
     added = Introducer(dossier=loaded, full_name="Đinh Thị Thêm", worked_together_since=date(2019, 1, 2))
-    db.session.add_all([dossier, new, added])
+    db.session.add(added)
+    kept_out = [dossier.person, dossier, new]
     with db.session.no_autoflush:
-        importer._give_ids(db.session.new)
-        importer._insert_new_rows(db.session)
+        importer._give_ids([*kept_out, *importer._in_insert_order(db.session.new)])
+        importer._insert_new_rows(kept_out)
     assert new not in db.session and dossier not in db.session and added in db.session.new
     db.session.flush()
     table = Introducer.__table__
