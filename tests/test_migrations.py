@@ -88,6 +88,7 @@ def test_the_summaries_migration_fills_them_from_the_records_already_there(tmp_p
     ("c5a845a4abfc", "w"),  # the waits at each stage, per unit
     ("e4b7c2a91f35", "v"),  # the waits of each unit's children, summed at the unit
     ("8a4d2f6b3c91", "o"),  # the open dossiers by stage and day, per unit
+    ("b6e1f4a2c8d3", "R"),  # the milestones, stages and breakdowns of each unit's children
 ])
 def test_a_summary_rows_migration_fills_them_as_the_application_keeps_them(tmp_path, before, kind):
     """Its SQL (per database) gives the rows the application's own computation gives."""

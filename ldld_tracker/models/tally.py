@@ -8,11 +8,12 @@ always be rebuilt from the records (``flask tally-rebuild``).
 per dossier and milestone, on its date), ``kind`` ``s`` the moves between stages (+1 into
 the stage a dossier enters on a day, -1 out of the one it leaves), ``kind`` ``w`` the moves
 from a milestone to the next one recorded by stage and days waited (on the later day), for
-the medians (and ``kind`` ``v`` the same moves of the unit's children, summed at the unit:
-every district together is one unit's rows), ``kind`` ``b`` the admissions and
-introductions by trait, ``kind`` ``o`` the dossiers open now by the stage they are at and
-the day they reached it, and by the day the deadline they wait for runs from (the due
-lists). Each count is stored at three grains, ``starts_on`` being the first day of the
+the medians, ``kind`` ``b`` the admissions and introductions by trait, ``kind`` ``o`` the
+dossiers open now by the stage they are at and the day they reached it, and by the day the
+deadline they wait for runs from (the due lists). The rows of kinds ``r``, ``s``, ``b`` and
+``w`` of a unit's children are also summed at the unit, under kinds ``R``, ``S``, ``B`` and
+``v``: every district together is one unit's rows, so the whole territory's figures do not
+follow the number of its units. Each count is stored at three grains, ``starts_on`` being the first day of the
 period: the day (``d``), its month (``m``) and its year (``y``), so a sum over any range of
 days reads whole years, then whole months, then days. The stage moves and the open
 dossiers are also summed over all time (grain ``a``, ``starts_on`` 0001-01-01): the number

@@ -16,7 +16,8 @@ new values add.
 
 Each row is kept per day, month and year; the stage moves and the open dossiers are also
 kept summed over all time (grain ``a``), so the number at each stage today is one row per
-unit and stage.
+unit and stage. A unit's milestones, stage moves, breakdowns and waits are also summed at
+its parent (``BELOW``).
 """
 
 from __future__ import annotations
@@ -35,11 +36,15 @@ REACHED, STAGE, TRAIT, WAIT = "r", "s", "b", "w"
 # course) and the admission decision (``DECISION``, from the cell's resolution).
 OPEN = "o"
 CERTIFICATE, DECISION = "certificate", "decision"
+# Each unit's rows of these kinds are also summed at its parent, under the kind given
+# here (its own rows of the first kind are its own): every district together is one
+# unit's rows (``upkeep.below``), so the whole territory's figures and medians are a few
+# rows of the plan's unit, whatever the number of units.
+REACHED_BELOW, STAGE_BELOW, TRAIT_BELOW, WAITS_BELOW = "R", "S", "B", "v"
+BELOW = {REACHED: REACHED_BELOW, STAGE: STAGE_BELOW, TRAIT: TRAIT_BELOW, WAIT: WAITS_BELOW}
+BELOW_KINDS = frozenset(BELOW.values())
 # Kinds kept summed over all time too.
-ALL_TIME_KINDS = (STAGE, OPEN)
-# The waits of the units below a unit, summed at that unit (its ``w`` rows are its own):
-# every district together is one unit's rows (``upkeep.waits_below``).
-WAITS_BELOW = "v"
+ALL_TIME_KINDS = (STAGE, OPEN, STAGE_BELOW)
 # Days waited, zero-padded in a wait's code so that one stage's codes sort by days (the
 # dates of 0001 to 9999 are less than ten million days apart).
 WAIT_DIGITS = 7

@@ -15,7 +15,7 @@ from functools import lru_cache
 from sqlalchemy import Subquery, literal, select, union_all
 
 from ..models import UnitTally
-from .events import ALL_TIME_KINDS, OPEN, REACHED, STAGE, TRAIT, WAIT, WAITS_BELOW
+from .events import ALL_TIME_KINDS, BELOW, OPEN, REACHED, STAGE, TRAIT, WAIT
 from .periods import ALL, MONTH, YEAR, signed_pieces
 
 Range = tuple[str, date | None, date, str]  # kind, first day (None: from the start), last, coarsest
@@ -44,6 +44,26 @@ def labelled(*ranges: tuple[str, Range, tuple[str, ...]]) -> Subquery:
                    for n, where in _pieces(kind, first, last, coarsest, codes)])
 
 
+@lru_cache(maxsize=128)
+def below(parent: int, left_out: tuple[int, ...], *ranges: Range,
+          codes: tuple[str, ...] | None = None) -> Subquery:
+    """The rows (kind, code, starts_on, n) whose ``n`` add up to each day's once for
+    every child of ``parent`` but the units ``left_out``: the rows ``parent`` keeps of its
+    children's (``events.BELOW``), named by the children's own kind, less the own rows of
+    the units left out. The whole territory's figures are then a few rows, whatever the
+    number of its units (usually no unit is left out). Built once per day and units."""
+    t = UnitTally
+    columns = (literal("").label("kind"), t.code, t.starts_on)
+    sources = [((t.unit_id == parent,), True, 1)]
+    if left_out:
+        sources.append(((t.unit_id.in_(left_out),), False, -1))
+    return _union(columns, [
+        select(literal(kind).label("kind"), t.code, t.starts_on, n).where(*where, *unit)
+        for kind, first, last, coarsest in ranges
+        for unit, summed, sign in sources
+        for n, where in _pieces(BELOW[kind] if summed else kind, first, last, coarsest, codes, sign)])
+
+
 def _union(columns: tuple, branches: list) -> Subquery:
     """``branches`` as one subquery (``columns`` and ``n`` of no row when there is none:
     an empty range)."""
@@ -53,14 +73,14 @@ def _union(columns: tuple, branches: list) -> Subquery:
 
 
 def _pieces(kind: str, first: date | None, last: date, coarsest: str,
-            codes: tuple[str, ...] | None) -> list[tuple]:
+            codes: tuple[str, ...] | None, sign: int = 1) -> list[tuple]:
     """``(n, conditions)`` of each piece of a range: its rows are one range of an index
     on (kind, grain, starts_on), or of the open dossiers' on (code, grain, starts_on)
-    for one code; ``n`` negated for a piece taken away."""
+    for one code; ``n`` negated for a piece taken away (all of them for ``sign`` -1)."""
     t = UnitTally
     found = []
-    for sign, grain, start, end in signed_pieces(first, last, coarsest,
-                                                 everything=kind in ALL_TIME_KINDS):
+    for piece_sign, grain, start, end in signed_pieces(first, last, coarsest,
+                                                       everything=kind in ALL_TIME_KINDS):
         if grain == ALL:
             span = t.starts_on == start
         elif start is None:
@@ -72,7 +92,7 @@ def _pieces(kind: str, first: date | None, last: date, coarsest: str,
         where = [t.kind == kind, t.grain == grain, span]
         if codes is not None:  # (one code: no list to expand on every execution)
             where.append(t.code == codes[0] if len(codes) == 1 else t.code.in_(codes))
-        found.append(((t.n if sign > 0 else -t.n).label("n"), where))
+        found.append(((t.n if piece_sign * sign > 0 else -t.n).label("n"), where))
     return found
 
 
@@ -103,9 +123,3 @@ def waits_between(first: date, last: date) -> Range:
     """The rows whose sum per code is the number of moves between stages completed in
     ``[first, last]``, by stage and days waited (``events.wait_code``)."""
     return (WAIT, first, last, YEAR)
-
-
-def waits_below_between(first: date, last: date) -> Range:
-    """As ``waits_between``, for the rows a unit keeps of its children's moves (every
-    unit below it together)."""
-    return (WAITS_BELOW, first, last, YEAR)

@@ -8,8 +8,9 @@ enterprise moved to another unit, or a change whose old values were not loaded, 
 the units concerned from the records instead. If the flush or the transaction fails, the
 summary rows go with it.
 
-The waits (kind ``w``) of a unit's children are also summed at the unit (kind ``v``,
-``waits_below``): written with the children's rows they come from, whoever writes them.
+The milestones, stage moves, breakdowns and waits of a unit's children are also summed at
+the unit (``events.BELOW``, ``below``): written with the children's rows they come from,
+whoever writes them.
 
 A long transaction (an import) may hold the changes back and write them once before it
 commits (``holding``): its flushes then hand their changes to the holder in
@@ -27,7 +28,7 @@ from heapq import merge
 from itertools import groupby, islice
 from operator import itemgetter
 
-from sqlalchemy import Connection, delete, event, func, inspect, literal, select
+from sqlalchemy import Connection, case, delete, event, func, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 
@@ -329,36 +330,38 @@ def parents(connection: Connection, units: Iterable[int] | None = None) -> dict[
     return dict(connection.execute(stmt).all())
 
 
-def waits_below(parent_of: dict[int, int],
-                tally: Sequence[tuple[events.Key, int]]) -> Iterator[tuple[events.Key, int]]:
-    """What ``tally``'s waits (in key order) add at their units' parents (``parent_of``),
-    in key order and added up per key. Streamed: an import writes hundreds of thousands of
-    rows, and each unit's waits are already in order, so they are merged, not collected."""
-    spans: dict[int, list[int]] = {}  # unit -> [first, last + 1] of its waits in ``tally``
+def below(parent_of: dict[int, int],
+          tally: Sequence[tuple[events.Key, int]]) -> Iterator[tuple[events.Key, int]]:
+    """What ``tally``'s rows (in key order) of the kinds summed at the parent
+    (``events.BELOW``) add at their units' parents (``parent_of``), in key order and added
+    up per key. Streamed: an import writes hundreds of thousands of rows, and each unit's
+    rows of a kind are already in order, so they are merged, not collected."""
+    spans: dict[tuple[int, str], list[int]] = {}  # (unit, kind) -> [first, last + 1] in ``tally``
     for index, (key, _n) in enumerate(tally):
-        if key[1] == events.WAIT and key[0] in parent_of:
-            spans.setdefault(key[0], [index, index])[1] = index + 1
-    runs = [_moved_to(parent_of[unit], islice(tally, first, last))
-            for unit, (first, last) in spans.items()]
+        if key[1] in events.BELOW and key[0] in parent_of:
+            spans.setdefault(key[:2], [index, index])[1] = index + 1
+    runs = [_moved_to(parent_of[unit], events.BELOW[kind], islice(tally, first, last))
+            for (unit, kind), (first, last) in spans.items()]
     for key, rows in groupby(merge(*runs), key=itemgetter(0)):
         if total := sum(n for _key, n in rows):
             yield key, total
 
 
-def _moved_to(parent: int, waits: Iterable[tuple[events.Key, int]]) -> Iterator[tuple[events.Key, int]]:
-    return (((parent, events.WAITS_BELOW, code, grain, starts_on), n)
-            for (_unit, _kind, code, grain, starts_on), n in waits)
+def _moved_to(parent: int, kind: str,
+              rows: Iterable[tuple[events.Key, int]]) -> Iterator[tuple[events.Key, int]]:
+    return (((parent, kind, code, grain, starts_on), n)
+            for (_unit, _kind, code, grain, starts_on), n in rows)
 
 
 def add(connection: Connection, tally: Iterable[tuple[events.Key, int]],
         people: Iterable[tuple[int, int]] = ()) -> None:
-    """Add ``tally`` (key, count), with what its waits add at their units' parents, and
-    ``people`` (unit, count) to the summary rows."""
+    """Add ``tally`` (key, count), with what it adds at its units' parents, and ``people``
+    (unit, count) to the summary rows."""
     tally = sorted(tally)
-    waited = {key[0] for key, _ in tally if key[1] == events.WAIT}
-    parent_of = parents(connection, waited) if waited else {}
+    summed_above = {key[0] for key, _ in tally if key[1] in events.BELOW}
+    parent_of = parents(connection, summed_above) if summed_above else {}
     # Rows in key order, whoever writes them: concurrent changes wait, never deadlock.
-    for chunk in _chunks(merge(tally, waits_below(parent_of, tally))):
+    for chunk in _chunks(merge(tally, below(parent_of, tally))):
         _upsert(connection, UnitTally.__table__, TALLY_KEY, "n", [(*key, n) for key, n in chunk])
     _upsert(connection, UnitMembers.__table__, ("unit_id",), "people", sorted(people))
 
@@ -404,20 +407,21 @@ def computed(connection: Connection, unit_ids: Iterable[int] | None = None) -> I
 
 def rebuild(connection: Connection, unit_ids: Iterable[int] | None = None) -> None:
     """Recompute the summary rows of ``unit_ids`` (all units when None) from the records,
-    and what their waits add at their parents."""
+    and what they add at their parents."""
     units = None if unit_ids is None else sorted(set(unit_ids))
     _lock_units(connection, units, share=False)
     table = UnitTally.__table__
-    below: Counter = Counter()  # the change to the parents' rows (a few units rebuilt)
+    above: Counter = Counter()  # the change to the parents' rows (a few units rebuilt)
     if units is not None:
         parent_of = parents(connection, units)
         key = [table.c[name] for name in TALLY_KEY]
         old = connection.execute(select(*key, table.c.n).where(
-            table.c.unit_id.in_(units), table.c.kind == events.WAIT).order_by(*key)).all()
-        below.subtract(dict(waits_below(parent_of, [(tuple(row[:-1]), row[-1]) for row in old])))
+            table.c.unit_id.in_(units), table.c.kind.in_(sorted(events.BELOW))).order_by(*key)).all()
+        above.subtract(dict(below(parent_of, [(tuple(row[:-1]), row[-1]) for row in old])))
     own_rows, members = delete(table), delete(UnitMembers.__table__)
     if units is not None:  # (the units' own rows: the rows summed from their children stay)
-        own_rows = own_rows.where(table.c.unit_id.in_(units), table.c.kind != events.WAITS_BELOW)
+        own_rows = own_rows.where(table.c.unit_id.in_(units),
+                                  table.c.kind.not_in(sorted(events.BELOW_KINDS)))
         members = members.where(UnitMembers.unit_id.in_(units))
     connection.execute(own_rows)
     connection.execute(members)
@@ -427,24 +431,24 @@ def rebuild(connection: Connection, unit_ids: Iterable[int] | None = None) -> No
     for _unit, totals in computed(connection, units):
         bulk.write(table, [dict(zip(TALLY_KEY, key, strict=True), n=n) for key, n in totals.items()])
         if units is not None:
-            below.update(dict(waits_below(parent_of, sorted(totals.items()))))
+            above.update(dict(below(parent_of, sorted(totals.items()))))
     if units is None:
-        connection.execute(_sum_waits_below())
+        connection.execute(_sum_below())
     else:
-        for chunk in _chunks(iter(sorted((key, n) for key, n in below.items() if n))):
+        for chunk in _chunks(iter(sorted((key, n) for key, n in above.items() if n))):
             _upsert(connection, table, TALLY_KEY, "n", [(*key, n) for key, n in chunk])
 
 
-def _sum_waits_below():  # noqa: ANN202
-    """INSERT every parent's rows of its children's waits, summed in SQL (after a whole
-    rebuild: the country's would not fit in memory)."""
+def _sum_below():  # noqa: ANN202
+    """INSERT every parent's rows of its children's (``events.BELOW``), summed in SQL
+    (after a whole rebuild: the country's would not fit in memory)."""
     t = UnitTally.__table__
     n = func.sum(t.c.n)
-    summed = (select(Unit.parent_id, literal(events.WAITS_BELOW), t.c.code, t.c.grain,
-                     t.c.starts_on, n)
+    kind = case(events.BELOW, value=t.c.kind)
+    summed = (select(Unit.parent_id, kind, t.c.code, t.c.grain, t.c.starts_on, n)
               .join(Unit, Unit.id == t.c.unit_id)
-              .where(t.c.kind == events.WAIT, Unit.parent_id.is_not(None))
-              .group_by(Unit.parent_id, t.c.code, t.c.grain, t.c.starts_on).having(n != 0))
+              .where(t.c.kind.in_(sorted(events.BELOW)), Unit.parent_id.is_not(None))
+              .group_by(Unit.parent_id, kind, t.c.code, t.c.grain, t.c.starts_on).having(n != 0))
     return t.insert().from_select([*TALLY_KEY, "n"], summed)
 
 
@@ -458,23 +462,23 @@ def differences(connection: Connection) -> list[str]:
         problems.append(f"members per unit: stored {stored_people}, records {people}")
     table = UnitTally.__table__
     stored: dict[int, Counter] = {}
-    stored_below: Counter = Counter()
+    stored_above: Counter = Counter()
     for unit, kind, code, grain, starts_on, n in connection.execute(select(table).where(table.c.n != 0)):
         key = (unit, kind, code, grain, starts_on)
-        if kind == events.WAITS_BELOW:
-            stored_below[key] = n
+        if kind in events.BELOW_KINDS:
+            stored_above[key] = n
         else:
             stored.setdefault(unit, Counter())[key] = n
-    below: Counter = Counter()
+    above: Counter = Counter()
     parent_of = parents(connection)
     for unit, totals in computed(connection):
         kept = stored.pop(unit, Counter())
         if kept != totals:
             problems.append(_differing(f"unit {unit}", kept, totals))
-        below.update(dict(waits_below(parent_of, sorted(totals.items()))))
+        above.update(dict(below(parent_of, sorted(totals.items()))))
     problems += [f"unit {unit}: rows without dossiers" for unit in stored]
-    if stored_below != _nonzero(below):
-        problems.append(_differing("the waits below the units", stored_below, _nonzero(below)))
+    if stored_above != _nonzero(above):
+        problems.append(_differing("the rows summed below the units", stored_above, _nonzero(above)))
     return problems
 
 

@@ -279,21 +279,26 @@ def test_a_unit_keeps_the_waits_of_its_children_as_enterprises_and_units_move(ap
     db.session.commit()
 
 
-def test_the_waits_of_sibling_units_add_up_at_their_parent_in_key_order(app):
-    """One write's waits of several units (an import, a rebuild): merged per parent and
-    key, in key order; other kinds and units without a parent add nothing."""
+def test_the_rows_of_sibling_units_add_up_at_their_parent_in_key_order(app):
+    """One write's rows of several units (an import, a rebuild): merged per parent and
+    key, in key order, each kind summed under its own (waits ``v``, milestones ``R``);
+    the open dossiers (``o``) and units without a parent add nothing."""
     province = factories.unit("643").parent
     a, b = factories.unit("643").id, factories.unit("644").id
     day, year = date(2020, 5, 5), date(2020, 1, 1)
     tally = sorted([
         ((a, "w", "identified:0000010", "d", day), 2), ((a, "w", "identified:0000010", "y", year), 2),
         ((a, "w", "trained:0000003", "d", day), 1), ((a, "r", "identified", "d", day), 5),
+        ((a, "o", "identified", "d", day), 4),
         ((b, "w", "identified:0000010", "d", day), 1), ((b, "w", "applied:0000001", "d", day), -1),
+        ((b, "r", "identified", "d", day), -2), ((b, "s", "trained", "a", date(1, 1, 1)), 3),
         ((province.id, "w", "identified:0000010", "d", day), 7),  # the province has no parent
     ])
     parent_of = upkeep.parents(db.session.connection(), [a, b, province.id])
     assert parent_of == {a: province.id, b: province.id}  # the province has no parent
-    assert list(upkeep.waits_below(parent_of, tally)) == [
+    assert list(upkeep.below(parent_of, tally)) == [
+        ((province.id, "R", "identified", "d", day), 3),
+        ((province.id, "S", "trained", "a", date(1, 1, 1)), 3),
         ((province.id, "v", "applied:0000001", "d", day), -1),
         ((province.id, "v", "identified:0000010", "d", day), 3),
         ((province.id, "v", "identified:0000010", "y", year), 2),
