@@ -27,8 +27,8 @@ from ..tally.events import BROKEN_DOWN, NO_ZONE, TRAIT
 from ..workflow import counting
 from ..workflow.rules import rule_values
 from .figures import Progress
-from .queries import reported_by_unit
-from .scope import by_unit, flag, people_base
+from .queries import reported_sum
+from .scope import flag, people_base, tally_rows
 
 ROLE_LABELS = {
     RoleCategory.WORKER: _l("Workers"),
@@ -140,10 +140,9 @@ def _from_tally(user, progress: Progress, young: int) -> tuple[int, int, Totals]
     """The same counts from the per-unit summaries (a user who sees whole units): one
     query for the traits of the year's admissions and introductions, one for zone names."""
     start, end = counting.year_bounds(progress.plan.year, progress.as_of)
-    rows = tally.rows(tally.traits_between(start, end), tally.reached_between(start, end))
-    stmt = by_unit(select(rows.c.kind, rows.c.code, func.sum(rows.c.n)), rows.c.unit_id, user,
-                   progress.plan, progress.unit_id,
-                   ).group_by(rows.c.kind, rows.c.code)
+    rows, stmt = tally_rows(user, progress.plan, progress.unit_id, tally.traits_between(start, end),
+                            tally.reached_between(start, end))
+    stmt = stmt.add_columns(rows.c.kind, rows.c.code, func.sum(rows.c.n)).group_by(rows.c.kind, rows.c.code)
     totals = _new_totals()
     reached = dict.fromkeys(BROKEN_DOWN, 0)
     zones: dict[object, list[int]] = defaultdict(lambda: [0, 0])
@@ -211,7 +210,4 @@ def breakdowns(user, progress: Progress) -> Breakdowns:
 def _reported(user, progress: Progress) -> tuple[int, int, int]:
     """(admitted, women, ethnic minority) reported as monthly totals in the scope: the
     page needs no other figure of the progress."""
-    by_unit = reported_by_unit(user, progress.plan, progress.as_of,
-                               progress.unit_id)
-    admitted, women, minority = (sum(counts[i] for counts in by_unit.values()) for i in range(3))
-    return admitted, women, minority
+    return reported_sum(user, progress.plan, progress.as_of, progress.unit_id)

@@ -14,8 +14,8 @@ The units' own medians come a page at a time, in code order (the country's board
 900 units): the page's rows are read unit by unit along the summaries' key, as stored
 (unit id, code, moves), each distinct code read back once here. Every unit together is
 the same rows when the page holds every unit (a province's 15); otherwise, for the board,
-the rows the plan's unit keeps of its children's moves (``unit_tally`` kind ``v``), summed
-per code in SQL.
+the rows the plan's unit keeps of its children's moves (``unit_tally`` kind ``v``,
+``scope.tally_rows``), summed per code in SQL.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Date, func, literal, not_, or_, select, union_all
+from sqlalchemy import Date, func, literal, or_, select, union_all
 
 from .. import access
 from ..extensions import db
@@ -32,7 +32,7 @@ from ..tally import read as tally
 from ..tally.events import parse_wait_code
 from ..workflow.rules import MILESTONES
 from .figures import Progress
-from .scope import dossiers_base, territory_clause, unit_names
+from .scope import dossiers_base, tally_rows, unit_names, whole_territory
 from .sqlfuncs import days_between
 
 WINDOW_DAYS = 365
@@ -107,22 +107,14 @@ def _every_unit(user, progress: Progress, unit_ids: list[int]):  # noqa: ANN202
     """(code, moves) of every unit of the area (``unit_ids``) together, summed in SQL. For
     the board's whole territory, the rows the plan's unit keeps of its children's moves (a
     few thousand, where its children's own are hundreds of thousands for the country),
-    less those of its children outside the territory that year (a query of the units
-    first: usually there are none); otherwise the rows of ``unit_ids``."""
-    plan = progress.plan
-    if not (access.sees_every_unit(user) and progress.unit_id is None):
-        rows = _kept_rows(progress)
-        return select(rows.c.code, func.sum(rows.c.n)).where(rows.c.unit_id.in_(unit_ids)) \
-            .group_by(rows.c.code)
-    below = tally.rows(tally.waits_below_between(*_window(progress)))
-    parts = [select(below.c.code, below.c.n).where(below.c.unit_id == plan.unit_id)]
-    outside = db.session.scalars(select(Unit.id).where(
-        Unit.parent_id == plan.unit_id, not_(territory_clause(plan)))).all()
-    if outside:
-        rows = _kept_rows(progress)
-        parts.append(select(rows.c.code, -rows.c.n).where(rows.c.unit_id.in_(outside)))
-    both = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("every_unit")
-    return select(both.c.code, func.sum(both.c.n)).group_by(both.c.code)
+    less those of its children outside the territory that year (``scope.tally_rows``);
+    otherwise the rows of ``unit_ids``."""
+    if whole_territory(user, progress.unit_id):
+        rows, stmt = tally_rows(user, progress.plan, None, tally.waits_between(*_window(progress)))
+        return stmt.add_columns(rows.c.code, func.sum(rows.c.n)).group_by(rows.c.code)
+    rows = _kept_rows(progress)
+    return select(rows.c.code, func.sum(rows.c.n)).where(rows.c.unit_id.in_(unit_ids)) \
+        .group_by(rows.c.code)
 
 
 def _add(histogram: dict[str, dict[int, int]], stage: str, days: int, n: int) -> None:

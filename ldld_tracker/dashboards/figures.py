@@ -111,10 +111,11 @@ class EnterpriseFigures(Figures):
 class Progress:
     """A plan's progress on ``as_of`` as the user may see it.
 
-    ``districts`` are the plan's units in scope (one, when ``unit`` is set); ``total`` is
-    their sum (its target: the plan's own for a user who sees the whole province).
-    ``enterprises`` are listed only for one unit: all of them, or one page of the
-    ``enterprise_count`` in the user's scope.
+    ``districts`` are the plan's units in scope (one, when ``unit`` is set; for the whole
+    territory, all of them, one page of the ``district_count``, or none when only the
+    total is asked for); ``total`` is the sum of all of them (its target: the plan's own
+    for a user who sees the whole province). ``enterprises`` are listed only for one unit:
+    all of them, or one page of the ``enterprise_count`` in the user's scope.
     """
 
     plan: PlanInfo
@@ -124,6 +125,7 @@ class Progress:
     unit: UnitFigures | None = None
     enterprises: list[EnterpriseFigures] = field(default_factory=list)
     enterprise_count: int = 0
+    district_count: int = 0  # the units in scope, when ``districts`` is one page of them
 
     @property
     def year(self) -> int:

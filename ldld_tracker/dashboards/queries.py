@@ -54,7 +54,9 @@ from .scope import (
     plan_info,
     plans,
     reported_base,
+    tally_rows,
     territory_clause,
+    whole_territory,
 )
 
 __all__ = [
@@ -127,31 +129,55 @@ def _tracked(user: User, plan: PlanInfo, as_of: date, key: ColumnElement,
     return result
 
 
-def _tracked_units(user: User, plan: PlanInfo, as_of: date,
-                   unit_id: int | None = None) -> dict[int, Figures]:
-    """``_tracked`` per unit (or of ``unit_id`` alone) for a user who sees whole units,
-    read from the per-unit summaries (kept with every change) in two queries whose cost
-    follows the number of units, not of dossiers and members."""
+def _tracked_units(user: User, plan: PlanInfo, as_of: date, unit_id: int | None = None,
+                   unit_ids: list[int] | None = None) -> dict[int, Figures]:
+    """``_tracked`` per unit (or of ``unit_id`` alone, or of ``unit_ids``) for a user who
+    sees whole units, read from the per-unit summaries (kept with every change) in two
+    queries whose cost follows the number of units, not of dossiers and members."""
     result: dict[int, Figures] = {}
     members = by_unit(select(UnitMembers.unit_id, UnitMembers.people), UnitMembers.unit_id,
                       user, plan, unit_id)
-    for unit, people in db.session.execute(members):
-        result.setdefault(unit, Figures()).people = int(people)
-    rows, columns = _unit_counts(as_of, *counting.year_bounds(plan.year, as_of))
+    rows = tally.rows(*_summary_ranges(as_of, plan.year))
+    columns = _count_columns(rows)
     stmt = by_unit(select(rows.c.unit_id, *[column for _f, _c, column in columns]),
                    rows.c.unit_id, user, plan, unit_id).group_by(rows.c.unit_id)
+    if unit_ids is not None:
+        members = members.where(UnitMembers.unit_id.in_(unit_ids))
+        stmt = stmt.where(rows.c.unit_id.in_(unit_ids))
+    for unit, people in db.session.execute(members):
+        result.setdefault(unit, Figures()).people = int(people)
     # (executed as plain SQL rows, without the ORM's row handling)
     for unit, *counts in db.session.connection().execute(stmt).all():
         figures = result.get(unit)
         if figures is None:
             figures = result[unit] = Figures()
-        for (figures_field, code, _column), count in zip(columns, counts, strict=True):
-            if count:
-                getattr(figures, figures_field)[code] += int(count)
-    for figures in result.values():
-        figures.admitted_tracked = figures.reached["admitted"]
-        figures.introduced = figures.reached["introduced"]
+        _add_counts(figures, columns, counts)
     return result
+
+
+def _territory_total(user: User, plan: PlanInfo, as_of: date) -> Figures:
+    """The whole territory's figures (``scope.whole_territory``) in three queries: the
+    members, the summary rows the plan's unit keeps of its children (a few dozen, where
+    its units' own are one set per unit) and the reported totals."""
+    total = Figures()
+    members = by_unit(select(func.sum(UnitMembers.people)), UnitMembers.unit_id, user, plan)
+    total.people = int(db.session.scalar(members) or 0)
+    rows, stmt = tally_rows(user, plan, None, *_summary_ranges(as_of, plan.year))
+    columns = _count_columns(rows)
+    counts = db.session.connection().execute(stmt.add_columns(*[c for _f, _c, c in columns])).one()
+    _add_counts(total, columns, counts)
+    total.admitted_reported, total.reported_women, total.reported_ethnic_minority = \
+        reported_sum(user, plan, as_of)
+    return total
+
+
+def _add_counts(figures: Figures, columns: list, counts: list) -> None:
+    """Add one row of ``_count_columns`` to ``figures``."""
+    for (figures_field, code, _column), count in zip(columns, counts, strict=True):
+        if count:
+            getattr(figures, figures_field)[code] += int(count)
+    figures.admitted_tracked = figures.reached["admitted"]
+    figures.introduced = figures.reached["introduced"]
 
 
 @lru_cache(maxsize=64)
@@ -163,26 +189,34 @@ def _dossier_columns(as_of: date, year: int) -> tuple[ColumnElement, ...]:
               for code in MILESTONE_CODES])
 
 
+def _summary_ranges(as_of: date, year: int) -> tuple[tally.Range, tally.Range]:
+    """The summary rows of the stages on ``as_of`` and of the milestones reached in the
+    plan's year up to that day."""
+    return tally.stages_on(as_of), tally.reached_between(*counting.year_bounds(year, as_of))
+
+
 @lru_cache(maxsize=64)
-def _unit_counts(as_of: date, start: date, end: date) -> tuple[Subquery, list]:
-    """The summary rows of the stages on ``as_of`` and the milestones reached in ``[start,
-    end]``, and the sums that give one row per unit with a column per stage and milestone
-    (the country: 900 rows instead of 900 x 23 to hand to Python). The same for every
-    request of the day, so built once (building the 23 sums took a third of a small
+def _count_columns(rows: Subquery) -> list:
+    """``(figures field, code, sum)``: the sums over ``rows`` (``tally.read.rows`` or
+    ``below``) that give one row, per unit or in all, with a column per stage and
+    milestone (the country: 900 rows instead of 900 x 23 to hand to Python). The same for
+    every request of the day, so built once (building the 23 sums took a third of a small
     request's own time)."""
-    rows = tally.rows(tally.stages_on(as_of), tally.reached_between(start, end))
-    columns = [(figures_field, code, func.sum(case((and_(rows.c.kind == kind, rows.c.code == code),
-                                                   rows.c.n))))
-               for figures_field, kind, codes in (("current", tally_events.STAGE, CURRENT_CODES),
-                                                  ("reached", tally_events.REACHED, MILESTONE_CODES))
-               for code in codes]
-    return rows, columns
+    return [(figures_field, code, func.sum(case((and_(rows.c.kind == kind, rows.c.code == code),
+                                                 rows.c.n))))
+            for figures_field, kind, codes in (("current", tally_events.STAGE, CURRENT_CODES),
+                                               ("reached", tally_events.REACHED, MILESTONE_CODES))
+            for code in codes]
 
 
-def reported_by_unit(user: User, plan: PlanInfo, as_of: date,
-                     unit_id: int | None = None) -> dict[int, tuple[int, int, int]]:
-    """(admitted, women, ethnic minority) reported per unit, in one query."""
-    stmt = reported_base(user, plan, as_of, unit_id).add_columns(
+def reported_by_unit(user: User, plan: PlanInfo, as_of: date, unit_id: int | None = None,
+                     unit_ids: list[int] | None = None) -> dict[int, tuple[int, int, int]]:
+    """(admitted, women, ethnic minority) reported per unit (of ``unit_ids`` when
+    given), in one query."""
+    stmt = reported_base(user, plan, as_of, unit_id)
+    if unit_ids is not None:
+        stmt = stmt.where(ReportedTotal.unit_id.in_(unit_ids))
+    stmt = stmt.add_columns(
         ReportedTotal.unit_id,
         func.sum(ReportedTotal.admitted), func.sum(ReportedTotal.women),
         func.sum(ReportedTotal.ethnic_minority),
@@ -191,19 +225,42 @@ def reported_by_unit(user: User, plan: PlanInfo, as_of: date,
             for row in db.session.execute(stmt)}
 
 
-def _units(user: User, plan: PlanInfo, unit_id: int | None = None) -> list[UnitFigures]:
-    """The plan's units in scope with their share of the target, in one query."""
+def reported_sum(user: User, plan: PlanInfo, as_of: date,
+                 unit_id: int | None = None) -> tuple[int, int, int]:
+    """(admitted, women, ethnic minority) reported in the whole scope, in one query."""
+    stmt = reported_base(user, plan, as_of, unit_id).add_columns(
+        func.sum(ReportedTotal.admitted), func.sum(ReportedTotal.women),
+        func.sum(ReportedTotal.ethnic_minority))
+    admitted, women, minority = db.session.execute(stmt).one()
+    return int(admitted or 0), int(women or 0), int(minority or 0)
+
+
+def _units(user: User, plan: PlanInfo, unit_id: int | None = None,
+           page: tuple[int, int] | None = None) -> tuple[list[UnitFigures], int]:
+    """The plan's units in scope with their share of the target (``page``: the
+    ``(number, size)`` page of them in code order) and how many there are in all; one
+    query (two for a page past the end)."""
+    in_scope = (access.unit_clause(user), territory_clause(plan),
+                *(() if unit_id is None else (Unit.id == unit_id,)))
     stmt = (
-        select(Unit.id, Unit.code, Unit.name, UnitTarget.target)
+        select(Unit.id, Unit.code, Unit.name, UnitTarget.target, func.count().over().label("total"))
         .outerjoin(UnitTarget, and_(UnitTarget.unit_id == Unit.id, UnitTarget.plan_id == plan.id,
                                     access.unit_totals_clause(user)))
-        .where(access.unit_clause(user), territory_clause(plan))
+        .where(*in_scope)
         .order_by(Unit.code)
     )
-    if unit_id is not None:
-        stmt = stmt.where(Unit.id == unit_id)
+    if page is not None:
+        number, size = page
+        stmt = stmt.limit(size).offset((number - 1) * size)
+    rows = db.session.execute(stmt).all()
+    if rows:
+        total = rows[0].total
+    elif page is not None and page[0] > 1:
+        total = db.session.scalar(select(func.count()).select_from(Unit).where(*in_scope))
+    else:
+        total = 0
     return [UnitFigures(unit_id=r.id, code=r.code, name=r.name, target=r.target)
-            for r in db.session.execute(stmt)]
+            for r in rows], int(total or 0)
 
 
 def _enterprises(user: User, plan: PlanInfo, unit_id: int,
@@ -253,18 +310,27 @@ def _set_pace(row: Figures, plan: PlanInfo, as_of: date) -> None:
 
 def progress(user: User, year: int, as_of: date | None = None,
              district_code: str | None = None,
-             enterprise_page: tuple[int, int] | None = None) -> Progress:
+             enterprise_page: tuple[int, int] | None = None, per_unit: bool = True,
+             unit_page: tuple[int, int] | None = None) -> Progress:
     """The plan of ``year`` on ``as_of`` (default ``default_as_of``) as ``user`` may see it.
 
     Without ``district_code``: one row per unit in scope. With it: that unit alone and its
     enterprises (``UnitNotFound`` when outside the scope or the plan's territory), all of
     them or the ``(number, size)`` page of them in name order, the unit's own figures
-    counted over all of them either way. A fixed number of queries whatever the data."""
+    counted over all of them either way. A fixed number of queries whatever the data.
+
+    For the whole territory (``scope.whole_territory``), without ``per_unit`` (a page that
+    shows the total alone) its total is read as one set of figures and no unit is listed;
+    with ``unit_page``, the ``(number, size)`` page of its units in code order is listed
+    beside that total (``district_count`` in all). Either way the cost does not follow the
+    number of units. Any other scope (one unit) is read as above."""
     plan = plan_for_year(year)
     as_of = as_of or default_as_of(year)
     unit_id = find_unit(user, plan, district_code).id if district_code is not None else None
+    if whole_territory(user, unit_id) and (not per_unit or unit_page is not None):
+        return _territory(user, plan, as_of, unit_page if per_unit else None)
 
-    districts = _units(user, plan, unit_id)
+    districts, _count = _units(user, plan, unit_id)
     reported = reported_by_unit(user, plan, as_of, unit_id)
     tracked = _tracked_units(user, plan, as_of, unit_id) if access.sees_whole_units(user) \
         else _tracked(user, plan, as_of, Enterprise.unit_id, unit_id)
@@ -292,7 +358,27 @@ def progress(user: User, year: int, as_of: date | None = None,
     _set_pace(total, plan, as_of)
     unit = districts[0] if unit_id is not None and districts else None
     return Progress(plan=plan, as_of=as_of, total=total, districts=districts, unit=unit,
-                    enterprises=enterprises, enterprise_count=enterprise_count)
+                    enterprises=enterprises, enterprise_count=enterprise_count,
+                    district_count=len(districts))
+
+
+def _territory(user: User, plan: PlanInfo, as_of: date, page: tuple[int, int] | None) -> Progress:
+    """The whole territory's total (``_territory_total``) and the ``page`` of its units
+    with their own figures (none without a page): a fixed number of queries, each
+    reading the page's units or the plan's unit's rows, never every unit's."""
+    total = _territory_total(user, plan, as_of)
+    total.target = plan.target
+    _set_pace(total, plan, as_of)
+    if page is None:
+        return Progress(plan=plan, as_of=as_of, total=total, districts=[])
+    districts, count = _units(user, plan, page=page)
+    ids = [row.unit_id for row in districts]
+    reported = reported_by_unit(user, plan, as_of, unit_ids=ids)
+    tracked = _tracked_units(user, plan, as_of, unit_ids=ids)
+    for row in districts:
+        _merge(row, tracked.get(row.unit_id), reported.get(row.unit_id))
+        _set_pace(row, plan, as_of)
+    return Progress(plan=plan, as_of=as_of, total=total, districts=districts, district_count=count)
 
 
 def progress_frame(user: User, year: int, as_of: date | None = None,

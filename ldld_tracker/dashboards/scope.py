@@ -7,12 +7,13 @@ from datetime import date
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, case, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, not_, or_, select
 from werkzeug.exceptions import NotFound
 
 from .. import access, clock
 from ..extensions import db
 from ..models import Dossier, Enterprise, Person, Plan, ReportedTotal, Unit, User
+from ..tally import read as tally
 from ..workflow import counting
 from .figures import PlanInfo
 
@@ -77,6 +78,31 @@ def by_unit(stmt: Select, unit_column: ColumnElement[int], user: User, plan: Pla
     """``stmt`` over per-unit rows (the summaries) joined to their unit and kept to the
     units ``user`` sees in the plan's territory (only ``unit_id`` when given)."""
     return stmt.join(Unit, Unit.id == unit_column).where(*_units_seen(user, plan, unit_id))
+
+
+def whole_territory(user: User, unit_id: int | None) -> bool:
+    """Whether the figures asked for are the whole territory's, every unit's and the
+    plan's own totals (the board, no unit chosen): they are then read from the rows the
+    plan's unit keeps of its children (``tally_rows``), not unit by unit."""
+    return unit_id is None and user.role in access.READ_ALL
+
+
+def tally_rows(user: User, plan: PlanInfo, unit_id: int | None, *ranges: tally.Range,
+               codes: tuple[str, ...] | None = None) -> tuple[Subquery, Select]:
+    """The summary rows of ``ranges`` (kind, code, starts_on, n) and ``select()`` from
+    them kept to what ``user`` sees of the plan's territory (only ``unit_id`` when given);
+    callers add columns summing ``n``. For the whole territory (``whole_territory``):
+    the rows the plan's unit keeps of its children, less those of its children outside
+    the territory that year (``tally.below``; one query for those units first, usually
+    none: read in the same statement, a wrong guess of the planner read every unit's rows
+    to find them). Otherwise every unit's rows joined to their units (``by_unit``)."""
+    if whole_territory(user, unit_id):
+        outside = db.session.scalars(select(Unit.id).where(
+            Unit.parent_id == plan.unit_id, not_(territory_clause(plan))).order_by(Unit.id)).all()
+        rows = tally.below(plan.unit_id, tuple(outside), *ranges, codes=codes)
+        return rows, select().select_from(rows)
+    rows = tally.rows(*ranges, codes=codes)
+    return rows, by_unit(select().select_from(rows), rows.c.unit_id, user, plan, unit_id)
 
 
 def unit_names(user: User, plan: PlanInfo, unit_id: int | None = None) -> Select:

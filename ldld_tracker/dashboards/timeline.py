@@ -13,7 +13,7 @@ from ..tally import read as tally
 from ..workflow import counting
 from . import pace
 from .figures import Progress
-from .scope import by_unit, dossiers_base, reported_base
+from .scope import dossiers_base, reported_base, tally_rows
 
 
 @dataclass
@@ -35,10 +35,10 @@ def _from_tally(user, progress: Progress, unit_id: int | None) -> list[tuple[str
     """(milestone, month, count) of admissions and introductions in the year up to the
     "as of" day, from the per-unit summaries (a user who sees whole units)."""
     start, end = counting.year_bounds(progress.plan.year, progress.as_of)
-    rows = tally.rows(tally.reached_between(start, end, per_month=True), codes=("admitted", "introduced"))
+    rows, stmt = tally_rows(user, progress.plan, unit_id, tally.reached_between(start, end, per_month=True),
+                            codes=("admitted", "introduced"))
     month = extract("month", rows.c.starts_on)
-    stmt = by_unit(select(rows.c.code, month, func.sum(rows.c.n)), rows.c.unit_id, user,
-                   progress.plan, unit_id).group_by(rows.c.code, month)
+    stmt = stmt.add_columns(rows.c.code, month, func.sum(rows.c.n)).group_by(rows.c.code, month)
     return [tuple(row) for row in db.session.execute(stmt)]
 
 

@@ -155,14 +155,17 @@ def _unit_code() -> str | None:
 
 def _page(template: str, build: Callable[[queries.Progress], dict[str, Any]] | None = None,
           unit_code: str | None = None, figures: bool = True,
-          enterprise_page: tuple[int, int] | None = None) -> str:
+          enterprise_page: tuple[int, int] | None = None, per_unit: bool = True,
+          unit_page: tuple[int, int] | None = None) -> str:
     """Render a dashboard page: the period, the progress of the scope (narrowed to a unit
-    if asked, with one page of its enterprises if asked; only its frame, without figures,
-    for pages that show none) and whatever ``build`` adds."""
+    if asked, with one page of its enterprises if asked; only its total for pages that
+    list no unit, ``per_unit`` False; one page of its units, ``unit_page``; only its frame,
+    without figures, for pages that show none) and whatever ``build`` adds."""
     period = _period()
     code = unit_code if unit_code is not None else _unit_code()
     if figures:
-        progress = queries.progress(current_user, period.year, period.as_of, code, enterprise_page)
+        progress = queries.progress(current_user, period.year, period.as_of, code, enterprise_page,
+                                    per_unit=per_unit, unit_page=unit_page)
     else:
         progress = queries.progress_frame(current_user, period.year, period.as_of, code)
     extra = build(progress) if build else {}
@@ -182,14 +185,20 @@ def overview():
     return _page("dashboards/overview.html", lambda progress: {"pace": {
         "even": pace.expected(progress.total.target, progress.year, progress.as_of),
         "profile": progress.total.expected if progress.plan.monthly_profile else None,
-    }})
+    }}, per_unit=False)
 
 
 @bp.route("/districts")
 @access.roles_required(*VIEWERS)
 def districts():
-    """One row per unit: target, admitted (tracked, reported), introduced, stages, pace."""
-    return _page("dashboards/districts.html")
+    """One row per unit: target, admitted (tracked, reported), introduced, stages, pace; a
+    page of units at a time in code order (the country's board sees 900), under the total
+    of them all; the whole table is the progress download."""
+    number, size = listing.page_number(), due_queries.UNITS_PER_PAGE  # (as the medians' units)
+    return _page("dashboards/districts.html", lambda progress: {
+        "page": listing.KnownPage(page=number, per_page=size, items=progress.districts,
+                                  total=progress.district_count)},
+        unit_page=(number, size))
 
 
 @bp.route("/district/<code>")
@@ -208,7 +217,7 @@ def district(code: str):
 @access.roles_required(*VIEWERS)
 def funnel():
     """Dossiers reaching each milestone this year, and how many are at each stage now."""
-    return _page("dashboards/funnel.html")
+    return _page("dashboards/funnel.html", per_unit=False)
 
 
 @bp.route("/timeline")
@@ -216,7 +225,8 @@ def funnel():
 def timeline():
     """Cumulative admissions by month against the target's trajectory."""
     return _page("dashboards/timeline.html",
-                 lambda progress: {"months": timeline_queries.monthly(current_user, progress)})
+                 lambda progress: {"months": timeline_queries.monthly(current_user, progress)},
+                 per_unit=False)
 
 
 @bp.route("/breakdowns")

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from markupsafe import escape
 
+from ldld_tracker.dashboards import queries
 from ldld_tracker.models import Role
 
 from .. import factories
@@ -49,6 +50,42 @@ def test_by_district_lists_every_unit_with_its_link(client, login_as):
     html = client.get("/dashboards/districts?year=2020").get_data(as_text=True)
     assert "/dashboards/district/643" in html and "/dashboards/district/657" in html
     assert "Huyện Cư Kuin" in html
+
+
+def test_by_district_shows_a_page_of_units_in_code_order_under_the_total_of_them_all(
+        client, login_as, monkeypatch):
+    """The country's board sees 900 units: a page of them at a time, each with its own
+    figures, and the total of all of them below; past the end, the way back."""
+    monkeypatch.setattr("ldld_tracker.dashboards.due.UNITS_PER_PAGE", 2)
+    login_as(Role.BOARD)
+    populate(1)
+    admitted(date(2020, 2, 3), factories.enterprise("645"))
+    reported("657", 1, 40)
+    board = factories.user(Role.BOARD)
+    whole = queries.progress(board, 2020, date(2020, 6, 30))
+    codes = [row.code for row in whole.districts]
+    count = len(codes)
+    assert codes == sorted(codes) and count > 6
+    for number in (1, 2, (count + 1) // 2):
+        paged = queries.progress(board, 2020, date(2020, 6, 30), unit_page=(number, 2))
+        assert paged.district_count == count and paged.total == whole.total
+        assert paged.districts == whole.districts[(number - 1) * 2:number * 2]
+    html = client.get("/dashboards/districts?year=2020&as_of=2020-06-30&page=3&lang=en").get_data(as_text=True)
+    shown = re.findall(r'href="/dashboards/district/(\d+)\?', html)
+    assert shown == codes[4:6]
+    assert f"Total of all {count} units" in html and f"Units 5 to 6 of {count}, in code order" in html
+    assert 'href="/dashboards/districts?page=4&amp;year=2020&amp;as_of=2020-06-30"' in html
+    footer = html.split("<tfoot", 1)[1]
+    assert f'data-value="{whole.total.admitted}"' in footer and 'data-value="3500"' in footer
+    past = client.get("/dashboards/districts?year=2020&page=99&lang=en").get_data(as_text=True)
+    assert f"Page 99 is past the end of the list ({count} in all)." in past
+
+
+def test_by_district_of_a_district_officer_is_their_unit_alone(client, login_as):
+    login_as(Role.DISTRICT, unit=factories.unit("645"))
+    html = client.get("/dashboards/districts?year=2020&lang=en").get_data(as_text=True)
+    assert re.findall(r'href="/dashboards/district/(\d+)\?', html) == ["645"]
+    assert "Units 1 to" not in html and "Total of all" not in html
 
 
 def test_district_page_lists_its_enterprises_with_links_to_them_and_their_dossiers(client, login_as):

@@ -350,6 +350,68 @@ def test_figures_from_the_summaries_equal_the_figures_from_the_dossiers_on_any_d
             (code, month, n) for (code, month), n in months.items()), as_of
 
 
+def _outside_units() -> None:
+    """Two units under the province outside the 2020 territory (dissolved at the end of
+    2019, founded in 2021), each with dossiers dated in 2020, at every stage."""
+    province = factories.unit("643").parent
+    for code, valid in (("690", {"valid_to": date(2019, 12, 31)}), ("691", {"valid_from": date(2021, 1, 1)})):
+        db.session.add(Unit(code=code, name=f"Huyện Ngoài {code}", kind=UnitKind.DISTRICT,
+                            parent=province, **valid))
+        db.session.flush()
+        enterprise = factories.enterprise(code)
+        for on in (date(2020, 1, 31), date(2020, 6, 30), date(2020, 12, 31)):
+            admitted(on, enterprise, sex=Sex.FEMALE)
+            introduced(on, enterprise)
+
+
+def test_the_whole_territory_from_its_units_rows_summed_at_the_province_leaves_out_units_outside_it(app):
+    """The board's whole territory is read from the rows the province keeps of its
+    children (``R``, ``S``, ``B``), less the rows of its children outside the plan's
+    territory: the same figures, months and breakdowns as its units' own rows added up,
+    and as the dossiers, on any day."""
+    populate(2)
+    _outside_units()
+    _agree()
+    board = factories.user(Role.BOARD)
+    plan = plan_for_year(2020)
+    for as_of in AS_OF_DAYS:
+        whole = queries._territory_total(board, plan, as_of)
+        added_up = Figures()
+        for figures in queries._tracked_units(board, plan, as_of).values():
+            added_up.add(figures)
+        added_up.admitted_tracked = added_up.reached["admitted"]
+        added_up.introduced = added_up.reached["introduced"]
+        added_up.admitted_reported, added_up.reported_women, added_up.reported_ethnic_minority = \
+            (sum(r[i] for r in queries.reported_by_unit(board, plan, as_of).values()) for i in range(3))
+        assert whole == added_up, as_of
+        counted_figures = Figures()
+        for figures in queries._tracked(board, plan, as_of, Enterprise.unit_id).values():
+            counted_figures.add(figures)
+        assert (whole.people, whole.current, whole.reached) == (
+            counted_figures.people, counted_figures.current, counted_figures.reached), as_of
+        progress = queries.progress(board, 2020, as_of, per_unit=False)
+        assert progress.districts == [] and progress.total.people == added_up.people
+        assert progress.total.target == plan.target
+        months = sorted((code, int(month), int(n))
+                        for code, month, n in timeline._from_tally(board, progress, None) if n)
+        counted: dict[tuple[str, int], int] = {}
+        for code, month, count in timeline._from_dossiers(board, progress, None):
+            if month is not None:
+                counted[(code, int(month))] = counted.get((code, int(month)), 0) + count
+        assert months == sorted((code, month, n) for (code, month), n in counted.items()), as_of
+        summary = breakdowns._from_tally(board, progress, 30)
+        direct = breakdowns._from_dossiers(board, progress, 30)
+        assert summary[:2] == direct[:2], as_of
+        assert _counted(summary[2]) == _counted(direct[2]), as_of
+
+
+def _counted(totals: dict) -> dict:
+    """Breakdown totals without the lines counted zero (added, then taken away)."""
+    found = {key: {value: counts for value, counts in lines.items() if counts != [0, 0]}
+             for key, lines in totals.items()}
+    return {key: lines for key, lines in found.items() if lines}
+
+
 def test_the_check_finds_a_summary_changed_by_hand_and_the_rebuild_mends_it(app, runner):
     populate(1)
     db.session.commit()
