@@ -151,11 +151,13 @@ def _rows(*ranges: tuple[str, date | None, date, str], codes: str = "") -> str:
     """The summary rows of ``(kind, first, last, coarsest)`` ranges as a UNION ALL, one
     branch per piece (as ``tally.periods`` splits them, a piece taken away with ``-n``),
     each an index range."""
+    from ldld_tracker.tally.events import ALL_TIME_KINDS
     from ldld_tracker.tally.periods import ALL, signed_pieces
 
     branches = []
     for kind, first, last, coarsest in ranges:
-        for sign, grain, start, end in signed_pieces(first, last, coarsest, everything=kind == "s"):
+        for sign, grain, start, end in signed_pieces(first, last, coarsest,
+                                                     everything=kind in ALL_TIME_KINDS):
             if grain == ALL:
                 span = f"starts_on = '{start}'"
             elif start is None:
@@ -178,6 +180,8 @@ def _summary_sets(dialect: Dialect, unit: int | None) -> dict[str, str]:
     where = TERRITORY + _scope(unit, "u.id")
     month = dialect.month("t.starts_on")
     admitted_or_introduced = " AND code IN ('admitted', 'introduced')"
+    root = " AND unit_id = :root"
+    page_ids = f"SELECT u.id FROM unit u WHERE {where} ORDER BY u.code LIMIT {UNITS_PER_PAGE}"
     return {
         "members (summaries)": ("SELECT m.unit_id, m.people FROM unit_members m JOIN unit u ON "
                                 f"u.id = m.unit_id WHERE {where}"),
@@ -193,6 +197,38 @@ def _summary_sets(dialect: Dialect, unit: int | None) -> dict[str, str]:
         "breakdowns (summaries)": (
             f"SELECT t.kind, t.code, sum(t.n) FROM {_rows(('b', start, end, 'y'), ('r', start, end, 'y'))} "
             f"JOIN unit u ON u.id = t.unit_id WHERE {where} GROUP BY t.kind, t.code"),
+        # The whole territory's total alone: the rows the root unit keeps of its children
+        # (kinds R, S, B; the benchmark's territory has every unit in it).
+        # A page of the units (the board's by-district page), beside the total.
+        "units (page)": ("SELECT u.id, u.code, u.name, t.target FROM unit u LEFT JOIN unit_target t "
+                         f"ON t.unit_id = u.id AND t.plan_id = :plan WHERE {where} ORDER BY u.code "
+                         f"LIMIT {UNITS_PER_PAGE}"),
+        "reported (page)": ("SELECT r.unit_id, sum(r.admitted), sum(r.women), sum(r.ethnic_minority) "
+                            "FROM reported_total r JOIN unit u ON u.id = r.unit_id WHERE r.year = "
+                            f":year AND r.month <= :months AND {where} AND u.id IN ({page_ids}) "
+                            "GROUP BY r.unit_id"),
+        "members (page)": ("SELECT m.unit_id, m.people FROM unit_members m JOIN unit u ON "
+                           f"u.id = m.unit_id WHERE {where} AND u.id IN ({page_ids})"),
+        "dossiers (page)": (
+            f"SELECT t.unit_id, t.kind, t.code, sum(t.n) FROM "
+            f"{_rows(('s', None, as_of, 'y'), ('r', start, end, 'y'))} "
+            f"JOIN unit u ON u.id = t.unit_id WHERE {where} AND u.id IN ({page_ids}) "
+            "GROUP BY t.unit_id, t.kind, t.code"),
+        "members (total)": ("SELECT sum(m.people) FROM unit_members m JOIN unit u ON "
+                            f"u.id = m.unit_id WHERE {where}"),
+        "reported (total)": ("SELECT sum(r.admitted), sum(r.women), sum(r.ethnic_minority) "
+                             "FROM reported_total r JOIN unit u ON u.id = r.unit_id WHERE r.year = "
+                             f":year AND r.month <= :months AND {where}"),
+        "dossiers (territory)": (
+            f"SELECT t.kind, t.code, sum(t.n) FROM "
+            f"{_rows(('S', None, as_of, 'y'), ('R', start, end, 'y'), codes=root)} GROUP BY t.kind, t.code"),
+        "monthly (territory)": (
+            f"SELECT t.code, {month}, sum(t.n) FROM "
+            f"{_rows(('R', start, end, 'm'), codes=admitted_or_introduced + root)} "
+            f"GROUP BY t.code, {month}"),
+        "breakdowns (territory)": (
+            f"SELECT t.kind, t.code, sum(t.n) FROM "
+            f"{_rows(('B', start, end, 'y'), ('R', start, end, 'y'), codes=root)} GROUP BY t.kind, t.code"),
     }
 
 

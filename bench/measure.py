@@ -24,7 +24,7 @@ CALL_SETS = {
     "api progress": PROGRESS, "api progress, unit": UNIT_PROGRESS, "overview": PROGRESS,
     "by district": PROGRESS, "district": UNIT_PROGRESS, "funnel": PROGRESS,
     "over time": [*PROGRESS, "monthly", "reported monthly"],
-    "breakdowns": [*PROGRESS, "breakdowns"],
+    "breakdowns": ["reported", "breakdowns"],  # (a page without the progress figures)
     "coverage": ["coverage by unit", "coverage list"],
     "due and stuck": ["medians", "due lists"],
 }
@@ -35,11 +35,26 @@ FROM_SUMMARIES = {name: f"{name} (summaries)"
 FROM_SUMMARIES.update({"unit members": "members (summaries)", "unit dossiers": "dossiers (summaries)"})
 
 
-def sets_read(name: str) -> list[str]:
+# The pages that show the whole territory's total alone (the board's, no unit chosen) read
+# it from the rows the plan's unit keeps of its children, not unit by unit; by district
+# adds one page of units.
+TOTAL_ONLY = {"overview", "funnel", "over time", "breakdowns"}
+FROM_TERRITORY = {"members": "members (total)", "reported": "reported (total)",
+                  "dossiers": "dossiers (territory)", "monthly": "monthly (territory)",
+                  "breakdowns": "breakdowns (territory)"}
+
+
+def sets_read(name: str, whole: bool = False) -> list[str]:
     """The figure sets a call reads: from the summaries, except for the enterprises of a
-    unit's page."""
+    unit's page; for the ``whole`` territory's total alone, from the rows of the plan's
+    unit."""
     if name in UNIT_CALLS:
         return [FROM_SUMMARIES.get(s, s) if s.startswith("unit ") else s for s in CALL_SETS[name]]
+    if whole and name in TOTAL_ONLY:
+        return [FROM_TERRITORY.get(s, s) for s in CALL_SETS[name] if s != "units"]
+    if whole and name == "by district":  # a page of units, under the total of them all
+        return [*(FROM_TERRITORY[s] for s in ("members", "reported", "dossiers")),
+                *(f"{s} (page)" for s in PROGRESS)]
     return [FROM_SUMMARIES.get(s, s) for s in CALL_SETS[name]]
 
 
@@ -99,7 +114,8 @@ def floors(app: Flask, url: str, repetitions: int) -> tuple[dict, dict, list[str
                 sql = floor.figure_sets(runner.dialect, call_scope, key)
                 params = floor.parameters(runner, call_scope)
                 # (the due lists last: their cut-offs come from the medians)
-                for set_name in sorted(dict.fromkeys(CALL_SETS[name] + sets_read(name)),
+                whole = user == "board" and call_scope is None
+                for set_name in sorted(dict.fromkeys(CALL_SETS[name] + sets_read(name, whole)),
                                        key=lambda s: s == "due lists"):
                     ident = (call_scope, key, set_name)
                     if ident in set_times:
@@ -120,12 +136,14 @@ def floors(app: Flask, url: str, repetitions: int) -> tuple[dict, dict, list[str
             for name, _p in CALLS:
                 call_scope = unit_id if name in UNIT_CALLS else scope
                 key = "enterprise" if name in UNIT_CALLS else "unit"
-                for target, names in ((results, sets_read(name)), (on_records, CALL_SETS[name])):
+                whole = user == "board" and call_scope is None
+                for target, names in ((results, sets_read(name, whole)), (on_records, CALL_SETS[name])):
                     parts = [set_times[(call_scope, key, s)] for s in names]
                     target[(user, name)] = (sum(t.p50 for t in parts), sum(t.p95 for t in parts))
         checks = [_check(app, set_rows, None, BOARD, None), _check(app, set_rows, unit_id, DISTRICT, None),
                   _check(app, set_rows, unit_id, BOARD, DISTRICT_UNIT),
                   _check_summaries(app, set_rows, None, BOARD),
+                  _check_summaries(app, set_rows, None, BOARD, "dossiers (territory)"),
                   _check_summaries(app, set_rows, unit_id, DISTRICT)]
     finally:
         runner.close()
@@ -153,17 +171,20 @@ def _check(app: Flask, rows: dict, scope: int | None, username: str, district: s
            f"{total['admitted_reported']:,} / bare {reported:,})"
 
 
-def _check_summaries(app: Flask, rows: dict, scope: int | None, username: str) -> str:
-    """Do the bare SQL over the summaries give the API's figures?"""
+def _check_summaries(app: Flask, rows: dict, scope: int | None, username: str,
+                     figure_set: str = "dossiers (summaries)") -> str:
+    """Do the bare SQL over the summaries (per unit; or the ``figure_set`` of the rows the
+    plan's unit keeps of its children) give the API's figures?"""
     current: Counter = Counter()
     reached: Counter = Counter()
-    for _unit, kind, code, count in rows[(scope, "unit", "dossiers (summaries)")]:
-        (current if kind == "s" else reached)[code] += int(count or 0)
+    for *_unit, kind, code, count in rows[(scope, "unit", figure_set)]:
+        (current if kind.lower() == "s" else reached)[code] += int(count or 0)
     total = api_figures(app, username)["total"]
     same = (Counter({k: v for k, v in total["current"].items() if v})
             == Counter({k: v for k, v in current.items() if v})
             and dict(total["reached"]) == {s: reached[s] for s in floor.STAGES})
-    return f"{username}, from the summaries: {'same figures' if same else 'DIFFERENT figures'} " \
+    source = "the summaries" if figure_set == "dossiers (summaries)" else "the territory's rows"
+    return f"{username}, from {source}: {'same figures' if same else 'DIFFERENT figures'} " \
            f"(admitted tracked {total['admitted_tracked']:,} / bare {reached['admitted']:,})"
 
 
