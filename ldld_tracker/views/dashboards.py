@@ -127,6 +127,19 @@ def target_row_cells(figures: Any) -> Markup:
         _stage_cells(figures, symbols))))
 
 
+@bp.app_template_global()
+def share_cells(*pairs: tuple[int, int]) -> Markup:
+    """For each ``(part, whole)``, the part's cell and its share of the whole (or "–"),
+    in one call: a breakdown of the whole country has a line per industrial zone, hundreds
+    of them."""
+    symbols, locale = _number_symbols(), _request_locale()
+    cells = []
+    for part, whole in pairs:
+        share = escape(format_share(part / whole, locale=locale)) if whole else "–"
+        cells.append(f'{_int_cells((part,), symbols)}<td class="text-end">{share}</td>')
+    return Markup("".join(cells))
+
+
 def stage_names() -> dict[str, str]:
     """Every stage's label, translated once for a table of many rows."""
     return {code: str(stage_label(code)) for code in (*STAGE_CODES, *END_CODES)}
