@@ -10,7 +10,7 @@ import pytest
 from markupsafe import escape
 
 from ldld_tracker.dashboards import queries
-from ldld_tracker.models import Role
+from ldld_tracker.models import Role, Sex
 
 from .. import factories
 from .helpers import admitted, populate, reported
@@ -70,7 +70,8 @@ def test_by_district_shows_a_page_of_units_in_code_order_under_the_total_of_them
         paged = queries.progress(board, 2020, date(2020, 6, 30), unit_page=(number, 2))
         assert paged.district_count == count and paged.total == whole.total
         assert paged.districts == whole.districts[(number - 1) * 2:number * 2]
-    html = client.get("/dashboards/districts?year=2020&as_of=2020-06-30&page=3&lang=en").get_data(as_text=True)
+    html = client.get("/dashboards/districts?year=2020&as_of=2020-06-30&page=3&lang=en").get_data(
+        as_text=True)
     shown = re.findall(r'href="/dashboards/district/(\d+)\?', html)
     assert shown == codes[4:6]
     assert f"Total of all {count} units" in html and f"Units 5 to 6 of {count}, in code order" in html
@@ -79,6 +80,18 @@ def test_by_district_shows_a_page_of_units_in_code_order_under_the_total_of_them
     assert f'data-value="{whole.total.admitted}"' in footer and 'data-value="3500"' in footer
     past = client.get("/dashboards/districts?year=2020&page=99&lang=en").get_data(as_text=True)
     assert f"Page 99 is past the end of the list ({count} in all)." in past
+
+
+def test_breakdowns_show_each_line_with_its_counts_and_shares(client, login_as):
+    login_as(Role.BOARD)
+    for sex in (Sex.FEMALE, Sex.FEMALE, Sex.MALE, Sex.MALE):
+        admitted(date(2020, 3, 3), factories.enterprise("643"), sex=sex)
+    html = client.get("/dashboards/breakdowns?year=2020&as_of=2020-12-31&lang=en").get_data(as_text=True)
+    assert ('<tr><th scope="row">Women</th><td class="text-end" data-value="2">2</td>'
+            '<td class="text-end">50.0%</td><td class="text-end" data-value="2">2</td>'
+            '<td class="text-end">50.0%</td></tr>') in html
+    assert ('<tr><th scope="row">Ethnic minorities</th><td class="text-end" data-value="0">0</td>'
+            '<td class="text-end">0.0%</td>') in html
 
 
 def test_by_district_of_a_district_officer_is_their_unit_alone(client, login_as):
