@@ -260,3 +260,18 @@ def test_an_import_leaves_nothing_of_the_written_rows_in_memory(app, officer, tm
     left = [obj for obj in gc.get_objects() if isinstance(obj, Person)
             or (isinstance(obj, InstanceState) and obj.class_ is Person)]
     assert left == []
+
+
+def test_an_import_gives_its_connection_back_with_its_own_page_cache(app, officer, tmp_path):
+    """The larger page cache is the import's only: the pooled connection gets its own
+    size back, whether the import was applied or only previewed."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's page cache")
+
+    def cache_size() -> int:
+        return db.session.connection().exec_driver_sql("PRAGMA cache_size").scalar()
+
+    own = cache_size()
+    for apply in (False, True):
+        assert run_import("dossiers", _workbook(tmp_path), officer, apply=apply).ok
+        assert cache_size() == own
