@@ -10,9 +10,9 @@ stops once 400 rows are written. Either way the program then prints ``MIDDLE`` a
 on standard input: the line ``commit`` lets it finish and commit (it then prints
 ``COMMITTED``); anything else, or end of input, makes it exit without committing.
 
-On SQLite the page cache is made small, so that uncommitted pages are spilled to the WAL
-file as they would be during a large import: the crash then leaves real uncommitted data
-in the database files, which recovery must ignore.
+On SQLite the page cache is made small (the import's own larger one too), so that
+uncommitted pages are spilled to the WAL file as they would be during a large import: the
+crash then leaves real uncommitted data in the database files, which recovery must ignore.
 """
 
 from __future__ import annotations
@@ -47,7 +47,10 @@ def _milestone(officer: User) -> None:
 
 
 def _import(officer: User, workbook: str) -> None:
+    from ldld_tracker.excel import importer
     from ldld_tracker.excel.importer import run_import
+
+    importer.PAGE_CACHE_KIB = 80  # (the import's own larger cache would hold every page)
 
     paused = []
 
