@@ -249,18 +249,9 @@ def _units(user: User, plan: PlanInfo, unit_id: int | None = None,
         .where(*in_scope)
         .order_by(Unit.code)
     )
-    if page is not None:
-        number, size = page
-        stmt = stmt.limit(size).offset((number - 1) * size)
-    rows = db.session.execute(stmt).all()
-    if rows:
-        total = rows[0].total
-    elif page is not None and page[0] > 1:
-        total = db.session.scalar(select(func.count()).select_from(Unit).where(*in_scope))
-    else:
-        total = 0
+    rows, total = _page_of(stmt, page, select(func.count()).select_from(Unit).where(*in_scope))
     return [UnitFigures(unit_id=r.id, code=r.code, name=r.name, target=r.target)
-            for r in rows], int(total or 0)
+            for r in rows], total
 
 
 def _enterprises(user: User, plan: PlanInfo, unit_id: int,
@@ -278,6 +269,18 @@ def _enterprises(user: User, plan: PlanInfo, unit_id: int,
         .where(*in_scope)
         .order_by(Enterprise.sort_name, Enterprise.id)
     )
+    rows, total = _page_of(stmt, page, select(func.count()).select_from(Enterprise).where(*in_scope))
+    return [EnterpriseFigures(enterprise_id=r.id, tax_code=r.tax_code, name=r.name,
+                              unit_id=r.unit_id, union_founded_on=r.union_founded_on,
+                              workforce=r.workforce, has_party_org=r.has_party_org,
+                              target=r.introductions)
+            for r in rows], total
+
+
+def _page_of(stmt: Select, page: tuple[int, int] | None, count: Select) -> tuple[list, int]:
+    """The rows of ``stmt`` (all, or the ``(number, size)`` page of them) and how many
+    there are in all: its ``total`` column (a count over the whole result), or ``count``
+    run for a page past the end."""
     if page is not None:
         number, size = page
         stmt = stmt.limit(size).offset((number - 1) * size)
@@ -285,14 +288,10 @@ def _enterprises(user: User, plan: PlanInfo, unit_id: int,
     if rows:
         total = rows[0].total
     elif page is not None and page[0] > 1:
-        total = db.session.scalar(select(func.count()).select_from(Enterprise).where(*in_scope))
+        total = db.session.scalar(count)
     else:
         total = 0
-    return [EnterpriseFigures(enterprise_id=r.id, tax_code=r.tax_code, name=r.name,
-                              unit_id=r.unit_id, union_founded_on=r.union_founded_on,
-                              workforce=r.workforce, has_party_org=r.has_party_org,
-                              target=r.introductions)
-            for r in rows], int(total or 0)
+    return rows, int(total or 0)
 
 
 def _merge(row: Figures, tracked: Figures | None,
