@@ -80,6 +80,7 @@ def test_by_district_shows_a_page_of_units_in_code_order_under_the_total_of_them
     assert f'data-value="{whole.total.admitted}"' in footer and 'data-value="3500"' in footer
     past = client.get("/dashboards/districts?year=2020&page=99&lang=en").get_data(as_text=True)
     assert f"Page 99 is past the end of the list ({count} in all)." in past
+    assert "Units 0 to 0" not in past and "Total of all" in past
 
 
 def test_breakdowns_show_each_line_with_its_counts_and_shares(client, login_as):
@@ -309,3 +310,4 @@ def test_the_medians_table_shows_a_page_of_units_after_every_unit_together(
     past = client.get(page + "&page=99").get_data(as_text=True)
     assert _median_row_labels(past) == []
     assert "Trang 99 vượt quá số trang của danh sách" in past
+    assert "Đơn vị thứ 0 đến 0" not in past
