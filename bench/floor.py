@@ -81,10 +81,7 @@ def figure_sets(dialect: Dialect, unit: int | None, key: str) -> dict[str, str]:
         "units": ("SELECT u.id, u.code, u.name, t.target FROM unit u LEFT JOIN unit_target t "
                   "ON t.unit_id = u.id AND t.plan_id = :plan WHERE " + TERRITORY
                   + _scope(unit, "u.id") + " ORDER BY u.code"),
-        "reported": ("SELECT r.unit_id, sum(r.admitted), sum(r.women), sum(r.ethnic_minority) "
-                     "FROM reported_total r JOIN unit u ON u.id = r.unit_id WHERE r.year = :year "
-                     "AND r.month <= :months AND " + TERRITORY + _scope(unit, "u.id")
-                     + " GROUP BY r.unit_id"),
+        "reported": _reported(TERRITORY + _scope(unit, "u.id"), per_unit=True),
         "members": _members(k, unit, where + page),
         "dossiers": f"SELECT {k}, {STAGE}, count(*), {REACHED} {DOSSIER_JOIN} WHERE {where}{page} "
                     "GROUP BY 1, 2",
@@ -172,6 +169,14 @@ def _rows(*ranges: tuple[str, date | None, date, str], codes: str = "") -> str:
     return "(" + " UNION ALL ".join(branches) + ") t"
 
 
+def _reported(where: str, per_unit: bool) -> str:
+    """(admitted, women, ethnic minority) reported in the year's months ended, per unit
+    or in all, over the units of ``where``."""
+    unit, group = ("r.unit_id, ", " GROUP BY r.unit_id") if per_unit else ("", "")
+    return (f"SELECT {unit}sum(r.admitted), sum(r.women), sum(r.ethnic_minority) FROM reported_total r "
+            f"JOIN unit u ON u.id = r.unit_id WHERE r.year = :year AND r.month <= :months AND {where}{group}")
+
+
 def _summary_sets(dialect: Dialect, unit: int | None) -> dict[str, str]:
     """The figure sets the application reads from the per-unit summaries (for users who see
     whole units), as bare SQL over the same tables."""
@@ -181,14 +186,20 @@ def _summary_sets(dialect: Dialect, unit: int | None) -> dict[str, str]:
     month = dialect.month("t.starts_on")
     admitted_or_introduced = " AND code IN ('admitted', 'introduced')"
     root = " AND unit_id = :root"
-    page_ids = f"SELECT u.id FROM unit u WHERE {where} ORDER BY u.code LIMIT {UNITS_PER_PAGE}"
+    on_page = (f"{where} AND u.id IN (SELECT u.id FROM unit u WHERE {where} ORDER BY u.code "
+               f"LIMIT {UNITS_PER_PAGE})")
+
+    def unit_members(units: str) -> str:
+        return f"SELECT m.unit_id, m.people FROM unit_members m JOIN unit u ON u.id = m.unit_id WHERE {units}"
+
+    def unit_dossiers(units: str) -> str:
+        return (f"SELECT t.unit_id, t.kind, t.code, sum(t.n) FROM "
+                f"{_rows(('s', None, as_of, 'y'), ('r', start, end, 'y'))} "
+                f"JOIN unit u ON u.id = t.unit_id WHERE {units} GROUP BY t.unit_id, t.kind, t.code")
+
     return {
-        "members (summaries)": ("SELECT m.unit_id, m.people FROM unit_members m JOIN unit u ON "
-                                f"u.id = m.unit_id WHERE {where}"),
-        "dossiers (summaries)": (
-            f"SELECT t.unit_id, t.kind, t.code, sum(t.n) FROM "
-            f"{_rows(('s', None, as_of, 'y'), ('r', start, end, 'y'))} "
-            f"JOIN unit u ON u.id = t.unit_id WHERE {where} GROUP BY t.unit_id, t.kind, t.code"),
+        "members (summaries)": unit_members(where),
+        "dossiers (summaries)": unit_dossiers(where),
         "monthly (summaries)": (
             f"SELECT t.code, {month}, sum(t.n) FROM "
             f"{_rows(('r', start, end, 'm'), codes=admitted_or_introduced)} "
@@ -197,28 +208,18 @@ def _summary_sets(dialect: Dialect, unit: int | None) -> dict[str, str]:
         "breakdowns (summaries)": (
             f"SELECT t.kind, t.code, sum(t.n) FROM {_rows(('b', start, end, 'y'), ('r', start, end, 'y'))} "
             f"JOIN unit u ON u.id = t.unit_id WHERE {where} GROUP BY t.kind, t.code"),
-        # The whole territory's total alone: the rows the root unit keeps of its children
-        # (kinds R, S, B; the benchmark's territory has every unit in it).
         # A page of the units (the board's by-district page), beside the total.
         "units (page)": ("SELECT u.id, u.code, u.name, t.target FROM unit u LEFT JOIN unit_target t "
                          f"ON t.unit_id = u.id AND t.plan_id = :plan WHERE {where} ORDER BY u.code "
                          f"LIMIT {UNITS_PER_PAGE}"),
-        "reported (page)": ("SELECT r.unit_id, sum(r.admitted), sum(r.women), sum(r.ethnic_minority) "
-                            "FROM reported_total r JOIN unit u ON u.id = r.unit_id WHERE r.year = "
-                            f":year AND r.month <= :months AND {where} AND u.id IN ({page_ids}) "
-                            "GROUP BY r.unit_id"),
-        "members (page)": ("SELECT m.unit_id, m.people FROM unit_members m JOIN unit u ON "
-                           f"u.id = m.unit_id WHERE {where} AND u.id IN ({page_ids})"),
-        "dossiers (page)": (
-            f"SELECT t.unit_id, t.kind, t.code, sum(t.n) FROM "
-            f"{_rows(('s', None, as_of, 'y'), ('r', start, end, 'y'))} "
-            f"JOIN unit u ON u.id = t.unit_id WHERE {where} AND u.id IN ({page_ids}) "
-            "GROUP BY t.unit_id, t.kind, t.code"),
+        "reported (page)": _reported(on_page, per_unit=True),
+        "members (page)": unit_members(on_page),
+        "dossiers (page)": unit_dossiers(on_page),
+        # The whole territory's total alone: the rows the root unit keeps of its children
+        # (kinds R, S, B; the benchmark's territory has every unit in it).
         "members (total)": ("SELECT sum(m.people) FROM unit_members m JOIN unit u ON "
                             f"u.id = m.unit_id WHERE {where}"),
-        "reported (total)": ("SELECT sum(r.admitted), sum(r.women), sum(r.ethnic_minority) "
-                             "FROM reported_total r JOIN unit u ON u.id = r.unit_id WHERE r.year = "
-                             f":year AND r.month <= :months AND {where}"),
+        "reported (total)": _reported(where, per_unit=False),
         "dossiers (territory)": (
             f"SELECT t.kind, t.code, sum(t.n) FROM "
             f"{_rows(('S', None, as_of, 'y'), ('R', start, end, 'y'), codes=root)} GROUP BY t.kind, t.code"),
