@@ -209,6 +209,11 @@ def _count_columns(rows: Subquery) -> list:
             for code in codes]
 
 
+# (admitted, women, ethnic minority) reported, summed: built once, the same in every query.
+_REPORTED = (func.sum(ReportedTotal.admitted), func.sum(ReportedTotal.women),
+             func.sum(ReportedTotal.ethnic_minority))
+
+
 def reported_by_unit(user: User, plan: PlanInfo, as_of: date, unit_id: int | None = None,
                      unit_ids: list[int] | None = None) -> dict[int, tuple[int, int, int]]:
     """(admitted, women, ethnic minority) reported per unit (of ``unit_ids`` when
@@ -216,22 +221,20 @@ def reported_by_unit(user: User, plan: PlanInfo, as_of: date, unit_id: int | Non
     stmt = reported_base(user, plan, as_of, unit_id)
     if unit_ids is not None:
         stmt = stmt.where(ReportedTotal.unit_id.in_(unit_ids))
-    stmt = stmt.add_columns(
-        ReportedTotal.unit_id,
-        func.sum(ReportedTotal.admitted), func.sum(ReportedTotal.women),
-        func.sum(ReportedTotal.ethnic_minority),
-    ).group_by(ReportedTotal.unit_id)
-    return {row[0]: (int(row[1] or 0), int(row[2] or 0), int(row[3] or 0))
-            for row in db.session.execute(stmt)}
+    stmt = stmt.add_columns(ReportedTotal.unit_id, *_REPORTED).group_by(ReportedTotal.unit_id)
+    return {unit: _counts(sums) for unit, *sums in db.session.execute(stmt)}
 
 
 def reported_sum(user: User, plan: PlanInfo, as_of: date,
                  unit_id: int | None = None) -> tuple[int, int, int]:
     """(admitted, women, ethnic minority) reported in the whole scope, in one query."""
-    stmt = reported_base(user, plan, as_of, unit_id).add_columns(
-        func.sum(ReportedTotal.admitted), func.sum(ReportedTotal.women),
-        func.sum(ReportedTotal.ethnic_minority))
-    admitted, women, minority = db.session.execute(stmt).one()
+    stmt = reported_base(user, plan, as_of, unit_id).add_columns(*_REPORTED)
+    return _counts(db.session.execute(stmt).one())
+
+
+def _counts(sums) -> tuple[int, int, int]:  # noqa: ANN001
+    """A row of ``_REPORTED`` as whole numbers (no row counted: zeros)."""
+    admitted, women, minority = sums
     return int(admitted or 0), int(women or 0), int(minority or 0)
 
 
