@@ -117,12 +117,10 @@ def target_row_cells(figures: Any) -> Markup:
     table has 900 rows): target, tracked, reported, expected by now, admitted, share of
     the target, introduced, then the stages."""
     symbols = _number_symbols()
-    share = escape(format_share(figures.admitted / figures.target, locale=_request_locale())) \
-        if figures.target else "–"
     return Markup("".join((
         _int_cells((figures.target, figures.admitted_tracked, figures.admitted_reported,
                     figures.expected, figures.admitted), symbols),
-        f'<td class="text-end">{share}</td>',
+        _share_cell(figures.admitted, figures.target, _request_locale()),
         _int_cells((figures.introduced,), symbols),
         _stage_cells(figures, symbols))))
 
@@ -133,11 +131,14 @@ def share_cells(*pairs: tuple[int, int]) -> Markup:
     in one call: a breakdown of the whole country has a line per industrial zone, hundreds
     of them."""
     symbols, locale = _number_symbols(), _request_locale()
-    cells = []
-    for part, whole in pairs:
-        share = escape(format_share(part / whole, locale=locale)) if whole else "–"
-        cells.append(f'{_int_cells((part,), symbols)}<td class="text-end">{share}</td>')
-    return Markup("".join(cells))
+    return Markup("".join(_int_cells((part,), symbols) + _share_cell(part, whole, locale)
+                          for part, whole in pairs))
+
+
+def _share_cell(part: int, whole: int | None, locale: Any) -> str:
+    """A cell of ``part``'s share of ``whole`` ("–" without a whole), as the ``pct`` macro."""
+    share = escape(format_share(part / whole, locale=locale)) if whole else "–"
+    return f'<td class="text-end">{share}</td>'
 
 
 def stage_names() -> dict[str, str]:
