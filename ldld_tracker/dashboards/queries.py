@@ -332,7 +332,7 @@ def progress(user: User, year: int, as_of: date | None = None,
     if whole_territory(user, unit_id) and (not per_unit or unit_page is not None):
         return _territory(user, plan, as_of, unit_page if per_unit else None)
 
-    districts, _count = _units(user, plan, unit_id)
+    districts, count = _units(user, plan, unit_id)
     reported = reported_by_unit(user, plan, as_of, unit_id)
     tracked = _tracked_units(user, plan, as_of, unit_id) if access.sees_whole_units(user) \
         else _tracked(user, plan, as_of, Enterprise.unit_id, unit_id)
@@ -361,7 +361,7 @@ def progress(user: User, year: int, as_of: date | None = None,
     unit = districts[0] if unit_id is not None and districts else None
     return Progress(plan=plan, as_of=as_of, total=total, districts=districts, unit=unit,
                     enterprises=enterprises, enterprise_count=enterprise_count,
-                    district_count=len(districts))
+                    district_count=count)
 
 
 def _territory(user: User, plan: PlanInfo, as_of: date, page: tuple[int, int] | None) -> Progress:
