@@ -8,6 +8,7 @@ An object outside the scope answers 404, exactly as one that does not exist.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -24,7 +25,22 @@ READ_ALL = frozenset({Role.BOARD})
 OFFICERS = frozenset({Role.DISTRICT, Role.ENTERPRISE})
 
 
-def enterprise_clause(user: User) -> ColumnElement[bool]:
+@dataclass(frozen=True)
+class Scope:
+    """All that the clauses below read of a user, as a key: a statement built for one user
+    serves every user with the same scope, so it can be built once and kept. The clauses
+    take a ``Scope`` wherever they take a user."""
+
+    role: Role
+    unit_id: int | None
+    enterprise_id: int | None
+
+    @classmethod
+    def of(cls, user: User) -> Scope:
+        return cls(user.role, user.unit_id, user.enterprise_id)
+
+
+def enterprise_clause(user: User | Scope) -> ColumnElement[bool]:
     """The condition on ``Enterprise`` that keeps the user's enterprises."""
     if user.role in READ_ALL or user.role is Role.ADMIN:
         return true()
@@ -35,14 +51,14 @@ def enterprise_clause(user: User) -> ColumnElement[bool]:
     return false()
 
 
-def people_clause(user: User) -> ColumnElement[bool]:
+def people_clause(user: User | Scope) -> ColumnElement[bool]:
     """The condition (with ``Enterprise`` joined) that keeps the people the user may see."""
     if user.role is Role.ADMIN:
         return false()
     return enterprise_clause(user)
 
 
-def unit_clause(user: User) -> ColumnElement[bool]:
+def unit_clause(user: User | Scope) -> ColumnElement[bool]:
     """The condition on ``Unit`` that keeps the units whose figures the user may see."""
     if sees_every_unit(user):
         return true()
@@ -52,19 +68,19 @@ def unit_clause(user: User) -> ColumnElement[bool]:
         Enterprise.id == user.enterprise_id).scalar_subquery()
 
 
-def sees_every_unit(user: User) -> bool:
+def sees_every_unit(user: User | Scope) -> bool:
     """True when ``unit_clause`` keeps every unit (the board)."""
     return user.role in READ_ALL or user.role is Role.ADMIN
 
 
-def sees_whole_units(user: User) -> bool:
+def sees_whole_units(user: User | Scope) -> bool:
     """True when the people the user may see are all the people of the units of
     ``unit_clause`` (the board, a district officer): their figures can then be read from
     the per-unit summaries. An enterprise officer sees part of a unit only."""
     return user.role in READ_ALL or user.role is Role.DISTRICT
 
 
-def unit_totals_clause(user: User) -> ColumnElement[bool]:
+def unit_totals_clause(user: User | Scope) -> ColumnElement[bool]:
     """The condition on ``Unit`` that keeps the units whose own totals (target split,
     reported totals) the user may see: an enterprise officer sees their enterprise's
     figures, not the whole unit's."""

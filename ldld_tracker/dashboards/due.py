@@ -22,12 +22,25 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from types import SimpleNamespace
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from .. import access
 from ..extensions import db
@@ -38,7 +51,7 @@ from ..workflow.calendar import add_months, add_working_days
 from ..workflow.rules import MILESTONE_BY_CODE, MILESTONES, RuleValues, rule_values
 from .due_units import Read, area_units, unit_lists, units_to_read
 from .durations import UNITS_PER_PAGE, WAITING_STAGES, median_days
-from .figures import Progress
+from .figures import PlanInfo, Progress
 from .scope import dossiers_base, flag
 
 __all__ = ["LIST_LIMIT", "PAGE_LIMIT", "UNITS_PER_PAGE", "WAITING_STAGES", "Due", "Item", "ItemList",
@@ -133,23 +146,31 @@ def _deadline_cut_offs(as_of: date, rules: RuleValues) -> DeadlineCutOffs:
                   as_of - timedelta(days=rules.admission_working_days * 7 // 5)))
 
 
-@lru_cache(maxsize=64)
-def _deadline_list(as_of: date, rules: RuleValues) -> ColumnElement[str]:
+# The lists' statement is built once per scope (``_lists_statement``: building it took a
+# sixth of the province's page); the day, the cut-offs, the limit and the units read are
+# bound on each execution (``_parameters``).
+AS_OF = bindparam("as_of", type_=Date)
+LIMIT = bindparam("limit", type_=Integer)
+UNITS = bindparam("units", expanding=True)
+CUT_OFF = {name: bindparam(name, type_=Date) for name in ("sworn_in", "trained", "cell_resolved")}
+# (per waiting stage; NULL when the stage has too few moves for a usual time: none stuck)
+STUCK_CUT_OFF = {code: bindparam(f"stuck_{code}", type_=Date) for code in WAITING_STAGES}
+
+
+def _deadline_list() -> ColumnElement[str]:
     """Which deadline list an open dossier is on (at most one: the steps they wait for
     follow one another, and the course's certificate and the decision only matter before
     the admission and the oath), as SQL over its dates. The same dossiers as the kept rows
-    of ``tally.events.open_rows`` read up to the cut-offs (``_kept_reads``). (Built once
-    per day and rules.)"""
-    cut = _deadline_cut_offs(as_of, rules)
-    d = Dossier
-    before_admission = and_(_missing(d.admitted_on, as_of), _missing(d.sworn_in_on, as_of))
+    of ``tally.events.open_rows`` read up to the cut-offs (``_kept_reads``)."""
+    d, cut = Dossier, CUT_OFF
+    before_admission = and_(_missing(d.admitted_on, AS_OF), _missing(d.sworn_in_on, AS_OF))
     return case(
-        (and_(_recorded(d.admitted_on, as_of), _missing(d.sworn_in_on, as_of)), "ceremony"),
-        (and_(_recorded(d.sworn_in_on, as_of), d.sworn_in_on <= cut.sworn_in), "recognition"),
-        (and_(_recorded(d.trained_on, as_of), _missing(d.cell_resolved_on, as_of),
-              before_admission, d.trained_on <= cut.trained), "certificate"),
-        (and_(_recorded(d.cell_resolved_on, as_of), before_admission,
-              d.cell_resolved_on <= cut.cell_resolved), "decision"),
+        (and_(_recorded(d.admitted_on, AS_OF), _missing(d.sworn_in_on, AS_OF)), "ceremony"),
+        (and_(_recorded(d.sworn_in_on, AS_OF), d.sworn_in_on <= cut["sworn_in"]), "recognition"),
+        (and_(_recorded(d.trained_on, AS_OF), _missing(d.cell_resolved_on, AS_OF),
+              before_admission, d.trained_on <= cut["trained"]), "certificate"),
+        (and_(_recorded(d.cell_resolved_on, AS_OF), before_admission,
+              d.cell_resolved_on <= cut["cell_resolved"]), "decision"),
     )
 
 
@@ -189,18 +210,17 @@ def _snapshot(row, as_of: date) -> SimpleNamespace:
                            ended_on=row.ended_on if ended else None)
 
 
-def _stuck(as_of: date, cut_offs: dict[str, date]) -> ColumnElement[int]:
+def _stuck() -> ColumnElement[int]:
     """1 when an open dossier has waited at its stage since before the stage's cut-off,
-    as SQL over its dates: its stage is its latest step recorded by ``as_of``."""
+    as SQL over its dates: its stage is its latest step recorded by the day."""
     whens = []
     for milestone in reversed(MILESTONES[:-1]):
         column = getattr(Dossier, milestone.date_field)
-        cut_off = cut_offs.get(milestone.code)
-        whens.append((column <= as_of, flag(column <= cut_off) if cut_off else literal(0)))
+        whens.append((column <= AS_OF, flag(column <= STUCK_CUT_OFF[milestone.code])))
     return case(*whens, else_=literal(0))
 
 
-def _first_enterprises(counts, keys, limit: int):
+def _first_enterprises(counts, keys, limit: ColumnElement[int]):
     """Per list, its first enterprises in unit and enterprise order, as many as hold the
     list's first ``limit`` dossiers (whatever their names): a top-N sort of the
     enterprises with dossiers on it, then a running sum of their counts. Rows of (list,
@@ -226,21 +246,35 @@ def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]
     """The first ``limit`` open dossiers of each list (in unit, enterprise and name
     order) among those of ``units`` (None: every unit in scope), one row per list and
     dossier (a dossier can be on a deadline list and stuck), each with its list's total
-    in those units.
+    in those units (``_lists_statement``, with the day's values)."""
+    stmt = _lists_statement(access.Scope.of(user), progress.plan, progress.unit_id,
+                            units is not None)
+    values = {"as_of": progress.as_of, "limit": limit,
+              **asdict(_deadline_cut_offs(progress.as_of, rules)),
+              **{param.key: cut_offs.get(code) for code, param in STUCK_CUT_OFF.items()}}
+    if units is not None:
+        values["units"] = units
+    return db.session.execute(stmt, values)
+
+
+@lru_cache(maxsize=128)
+def _lists_statement(scope: access.Scope, plan: PlanInfo, unit_id: int | None,
+                     by_units: bool) -> Select:
+    """The lists' query of a scope (of the units ``UNITS`` when ``by_units``), with the
+    day's values as parameters. Built once per scope: it is the same for every request.
 
     One pass over the open dossiers counts each enterprise's dossiers on each list,
     without reading the people (the enterprise is on the dossier); the totals add those
     counts up. Only the dossiers on the list of its first enterprises
     (``_first_enterprises``) are read again, from the index on the dossier's enterprise,
-    joined to their people, put in name order and cut to ``limit``; only the rows shown
+    joined to their people, put in name order and cut to the limit; only the rows shown
     are joined to their names and given their stage."""
-    plan, as_of = progress.plan, progress.as_of
-    is_open = and_(_missing(Dossier.ended_on, as_of), _missing(Dossier.official_on, as_of))
-    list_key, stuck = _deadline_list(as_of, rules), _stuck(as_of, cut_offs)
+    is_open = and_(_missing(Dossier.ended_on, AS_OF), _missing(Dossier.official_on, AS_OF))
+    list_key, stuck = _deadline_list(), _stuck()
     on_list = {key: list_key == key for key in DEADLINE_LISTS} | {"stuck": stuck == 1}
-    base = dossiers_base(user, plan, progress.unit_id)
-    if units is not None:
-        base = base.where(Enterprise.unit_id.in_(units))
+    base = dossiers_base(scope, plan, unit_id)
+    if by_units:
+        base = base.where(Enterprise.unit_id.in_(UNITS))
     counts = (
         base
         .add_columns(Enterprise.id.label("enterprise_id"), Unit.code.label("unit_code"),
@@ -254,7 +288,7 @@ def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]
         .cte("counts")
         .prefix_with("MATERIALIZED", dialect="postgresql")  # (SQLite: as it is used twice)
     )
-    f = _first_enterprises(counts, on_list, limit).c
+    f = _first_enterprises(counts, on_list, LIMIT).c
     candidates = (
         select(f.list, f.unit_code, f.enterprise_sort, f.enterprise_id, Dossier.id,
                Dossier.person_id)
@@ -274,7 +308,7 @@ def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]
     totals = (select(*[func.sum(counts.c[key]).label(key) for key in on_list]).cte("totals")
               .prefix_with("MATERIALIZED", dialect="postgresql"))  # (added up once)
     total = case(*[(r.list == key, totals.c[key]) for key in on_list])
-    stmt = (select(r.list, total.label("total"), counting.stage_expression(as_of).label("stage"),
+    return (select(r.list, total.label("total"), counting.stage_expression(AS_OF).label("stage"),
                    Dossier.id, Person.full_name,
                    Enterprise.name.label("enterprise"), Unit.name.label("unit"),
                    Dossier.end_kind, Dossier.ended_on,
@@ -284,9 +318,8 @@ def _rows(user, progress: Progress, rules: RuleValues, cut_offs: dict[str, date]
             .join(Person, Person.id == r.person_id)
             .join(Enterprise, Enterprise.id == Dossier.enterprise_id)
             .join(Unit, Unit.id == Enterprise.unit_id)
-            .where(r.position <= limit)
+            .where(r.position <= LIMIT)
             .order_by(r.list, r.position))
-    return db.session.execute(stmt)
 
 
 def due_and_stuck(user, progress: Progress, limit: int = LIST_LIMIT,

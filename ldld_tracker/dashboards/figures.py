@@ -22,7 +22,7 @@ class PlanInfo:
     issued_on: date
     target: int
     unit_id: int
-    monthly_profile: list[int] | None
+    monthly_profile: tuple[int, ...] | None  # (a tuple: a plan is a key of kept statements)
 
 
 @dataclass

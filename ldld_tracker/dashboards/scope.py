@@ -29,7 +29,7 @@ class UnitNotFound(NotFound):
 def plan_info(plan: Plan) -> PlanInfo:
     """A loaded plan as the plain ``PlanInfo`` the queries take."""
     return PlanInfo(plan.id, plan.year, plan.number, plan.issuing_body, plan.issued_on,
-                    plan.target, plan.unit_id, list(plan.monthly_profile or []) or None)
+                    plan.target, plan.unit_id, tuple(plan.monthly_profile or ()) or None)
 
 
 def plans() -> list[PlanInfo]:
