@@ -1,12 +1,13 @@
 """Database settings that differ by engine: SQLite gets WAL, a busy timeout and foreign
-keys; PostgreSQL the memory its sorts may use (``POSTGRES_WORK_MEM``)."""
+keys; PostgreSQL the memory its sorts may use (``POSTGRES_WORK_MEM``). And reading rows
+straight from the driver (``driver_rows``)."""
 
 from __future__ import annotations
 
 from functools import partial
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import Executable, event
 from sqlalchemy.engine import Engine
 
 from .extensions import db
@@ -20,6 +21,18 @@ def configure(app: Flask) -> None:
     elif engine.dialect.name == "postgresql":
         event.listen(engine, "connect",
                      partial(_postgres_settings, work_mem=app.config["POSTGRES_WORK_MEM"]))
+
+
+def driver_rows(stmt: Executable) -> list[tuple]:
+    """The rows of ``stmt`` as the database driver returns them, plain tuples without
+    SQLAlchemy's row objects: for a query of thousands of rows read once in a loop, whose
+    columns need no conversion (integers, strings). Building the row objects took a tenth
+    of the province's medians (5,571 rows)."""
+    result = db.session.connection().execute(stmt)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API object

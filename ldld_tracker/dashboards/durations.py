@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from sqlalchemy import Date, func, literal, or_, select, union_all
 
 from .. import access
+from ..database import driver_rows
 from ..extensions import db
 from ..models import Dossier, Unit
 from ..tally import read as tally
@@ -91,7 +92,7 @@ def _kept_medians(user, progress: Progress, page: tuple[int, int] | None,
         rows = _kept_rows(progress)
         stmt = select(rows.c.unit_id, rows.c.code, rows.c.n).where(rows.c.unit_id.in_(list(names)))
         parsed: dict[str, tuple[str, int]] = {}  # code -> (stage, days): codes repeat across units
-        for unit, code, n in db.session.connection().execute(stmt).all():
+        for unit, code, n in driver_rows(stmt):
             stage, days = parsed.get(code) or parsed.setdefault(code, parse_wait_code(code))
             _add(histograms[names[unit]], stage, days, n)
             if every_unit:
