@@ -4,14 +4,16 @@ under test (SQLite by default, PostgreSQL in the second run)."""
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import URL, create_engine, inspect, make_url, text
 
 from ldld_tracker import create_app
 from ldld_tracker.extensions import db
@@ -56,26 +58,76 @@ def test_migrations_upgrade_from_empty_to_the_models_schema_and_downgrade_back(t
         db.engine.dispose()
 
 
-@contextmanager
-def _with_demo_data(tmp_path) -> Iterator[None]:
-    """Inside the app's context, a fresh database at the head revision holding the demo
-    data; emptied down to the base revision after."""
+def _sibling(url: str, name: str) -> URL:
+    """Another database next to ``url``'s: a file in the same folder, or one on the same
+    PostgreSQL server."""
+    found = make_url(url)
+    if found.get_backend_name() == "sqlite":
+        return found.set(database=str(Path(found.database).with_name(f"{name}.sqlite")))
+    return found.set(database=name)
+
+
+def _on_server(url: URL, *statements: str) -> None:
+    """Run ``statements`` on the PostgreSQL server of ``url``, outside any transaction."""
+    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory) -> Iterator[URL]:
+    """A database at the head revision holding the demo data, built once for this module:
+    each test works on its own copy (``_with_demo_data``)."""
     from ldld_tracker.demo.seed import seed_demo
 
-    app = _fresh_app(tmp_path)
+    folder = tmp_path_factory.mktemp("migrations")
+    url = _sibling(os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{folder / 'x.sqlite'}",
+                   "ldld_migrations_demo")
+    postgres = url.get_backend_name() == "postgresql"
+    if postgres:
+        _on_server(url, f"DROP DATABASE IF EXISTS {url.database} WITH (FORCE)",
+                   f"CREATE DATABASE {url.database}")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url.render_as_string(hide_password=False)})
     with app.app_context():
         upgrade()
         seed_demo()
         db.session.commit()
-        yield
-        downgrade(revision="base")
-        db.engine.dispose()
+        db.engine.dispose()  # (a template database must have no one connected)
+    yield url
+    if postgres:
+        _on_server(url, f"DROP DATABASE IF EXISTS {url.database} WITH (FORCE)")
 
 
-def test_the_summaries_migration_fills_them_from_the_records_already_there(tmp_path):
+@contextmanager
+def _with_demo_data(demo: URL, tmp_path) -> Iterator[None]:
+    """Inside the app's context, a copy of the database at the head revision holding the
+    demo data (``demo_database``), dropped after."""
+    copy = _sibling(str(demo), f"ldld_migrations_{tmp_path.name}"[:60].lower())
+    postgres = copy.get_backend_name() == "postgresql"
+    if postgres:
+        _on_server(copy, f"CREATE DATABASE {copy.database} TEMPLATE {demo.database}")
+    else:
+        with closing(sqlite3.connect(demo.database)) as source, \
+                closing(sqlite3.connect(copy.database)) as target:
+            source.backup(target)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": copy.render_as_string(hide_password=False)})
+    try:
+        with app.app_context():
+            yield
+            db.engine.dispose()
+    finally:
+        if postgres:
+            _on_server(copy, f"DROP DATABASE IF EXISTS {copy.database} WITH (FORCE)")
+        else:
+            Path(copy.database).unlink()
+
+
+def test_the_summaries_migration_fills_them_from_the_records_already_there(demo_database, tmp_path):
     from ldld_tracker.tally import upkeep
 
-    with _with_demo_data(tmp_path):
+    with _with_demo_data(demo_database, tmp_path):
         downgrade(revision="5bc9fd35b67e")  # back before the summaries: their tables go
         assert "unit_tally" not in inspect(db.engine).get_table_names()
         upgrade()
@@ -90,11 +142,12 @@ def test_the_summaries_migration_fills_them_from_the_records_already_there(tmp_p
     ("8a4d2f6b3c91", "o"),  # the open dossiers by stage and day, per unit
     ("b6e1f4a2c8d3", "R"),  # the milestones, stages and breakdowns of each unit's children
 ])
-def test_a_summary_rows_migration_fills_them_as_the_application_keeps_them(tmp_path, before, kind):
+def test_a_summary_rows_migration_fills_them_as_the_application_keeps_them(demo_database, tmp_path, before,
+                                                                          kind):
     """Its SQL (per database) gives the rows the application's own computation gives."""
     from ldld_tracker.tally import upkeep
 
-    with _with_demo_data(tmp_path):
+    with _with_demo_data(demo_database, tmp_path):
         downgrade(revision=before)  # back before the migration: its rows go
         count = f"SELECT count(*) FROM unit_tally WHERE kind = '{kind}'"
         with db.engine.connect() as connection:
@@ -106,13 +159,14 @@ def test_a_summary_rows_migration_fills_them_as_the_application_keeps_them(tmp_p
             assert upkeep.differences(connection) == []
 
 
-def test_the_dossier_enterprise_migration_fills_it_from_the_people_and_keeps_every_row(tmp_path):
+def test_the_dossier_enterprise_migration_fills_it_from_the_people_and_keeps_every_row(demo_database,
+                                                                                         tmp_path):
     """Each dossier gets its person's enterprise. On SQLite the dossier table is copied
     into a new one: the rows that refer to it (introducers) are all still there."""
     counts = "SELECT (SELECT count(*) FROM dossier), (SELECT count(*) FROM introducer)"
     mismatched = ("SELECT count(*) FROM dossier JOIN person ON person.id = dossier.person_id "
                   "WHERE dossier.enterprise_id IS NULL OR dossier.enterprise_id <> person.enterprise_id")
-    with _with_demo_data(tmp_path):
+    with _with_demo_data(demo_database, tmp_path):
         with db.engine.connect() as connection:
             before = connection.execute(text(counts)).one()
         assert before[0] > 50 and before[1] > 50
