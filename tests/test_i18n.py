@@ -13,7 +13,7 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from flask import render_template_string
-from flask_babel import force_locale, format_decimal
+from flask_babel import force_locale, format_decimal, format_percent
 
 from ldld_tracker import PROJECT_DIR, catalogues
 from ldld_tracker.extensions import db
@@ -205,6 +205,19 @@ def test_a_fraction_shown_as_a_whole_number_rounds_as_babel_does(app, language):
     with app.test_request_context(), force_locale(language):
         assert [format_number(v) for v in values] == [
             format_decimal(v, format="#,##0") for v in values]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_share_reads_as_babel_writes_it(app, language):
+    """Every share of a part of some wholes up to 400, and a few odd values, as flask_babel's
+    format_percent writes them (ties rounded half to even, large and negative values)."""
+    values = [part / whole for whole in range(1, 400, 13) for part in range(0, whole + 1)]
+    values += [0.0005, 0.0015, 0.00025, 0.00075, 0.12345, 12.3456, 1234.5678, -0.5, -0.0, 1e-7]
+    with app.test_request_context(), force_locale(language):
+        for digits in (0, 1, 2):
+            pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+            assert [format_share(v, digits) for v in values] == [
+                format_percent(v, format=pattern) for v in values]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

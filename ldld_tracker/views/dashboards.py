@@ -56,29 +56,33 @@ def id_links(endpoint: str, key: str, **values: Any) -> Callable[[int | str], st
     return lambda value: f"{head}{quote(str(value), safe='')}{tail}"
 
 
-def _request_locale() -> Any:
-    """The page's locale, looked up once per request (not once per cell)."""
-    locale = g.get("_locale")
-    if locale is None:
-        locale = g._locale = get_locale()
-    return locale
+def _formats() -> tuple[tuple[str, str], Any]:
+    """The page's thousands separator and minus sign (``int_symbols``) and its locale,
+    looked up once per request (not once per cell), together (each lookup of ``g`` takes
+    a few µs)."""
+    found = g.get("_formats")
+    if found is None:
+        locale = get_locale()
+        found = g._formats = (int_symbols(str(locale)), locale)
+    return found
 
 
 def _number_symbols() -> tuple[str, str]:
-    """The page's thousands separator and minus sign, looked up once per request."""
-    symbols = g.get("_number_symbols")
-    if symbols is None:
-        symbols = g._number_symbols = int_symbols(str(_request_locale()))
-    return symbols
+    return _formats()[0]
 
 
 def _int_cells(values: Iterable[int | None], symbols: tuple[str, str],
                css: str = "text-end") -> str:
-    """Cells of whole numbers (or "–"), each with its raw value for the charts: digits
-    and the locale's separator and minus sign, nothing to escape (``css`` is trusted)."""
-    return "".join(f'<td class="{css}">–</td>' if value is None else
-                   f'<td class="{css}" data-value="{value}">{format_int(value, symbols)}</td>'
-                   for value in values)
+    """Cells of whole numbers (or "–"), each with its raw value for the charts."""
+    return "".join(_int_cell(value, symbols, css) for value in values)
+
+
+def _int_cell(value: int | None, symbols: tuple[str, str], css: str = "text-end") -> str:
+    """A cell of a whole number (or "–"): digits and the locale's separator and minus sign,
+    nothing to escape (``css`` is trusted)."""
+    if value is None:
+        return f'<td class="{css}">–</td>'
+    return f'<td class="{css}" data-value="{value}">{format_int(value, symbols)}</td>'
 
 
 @bp.app_template_global()
@@ -116,11 +120,11 @@ def target_row_cells(figures: Any) -> Markup:
     """The cells of a by-district row after its name, in one call (the whole country's
     table has 900 rows): target, tracked, reported, expected by now, admitted, share of
     the target, introduced, then the stages."""
-    symbols = _number_symbols()
+    symbols, locale = _formats()
     return Markup("".join((
         _int_cells((figures.target, figures.admitted_tracked, figures.admitted_reported,
                     figures.expected, figures.admitted), symbols),
-        _share_cell(figures.admitted, figures.target, _request_locale()),
+        _share_cell(figures.admitted, figures.target, locale),
         _int_cells((figures.introduced,), symbols),
         _stage_cells(figures, symbols))))
 
@@ -130,14 +134,15 @@ def share_cells(*pairs: tuple[int, int]) -> Markup:
     """For each ``(part, whole)``, the part's cell and its share of the whole (or "–"),
     in one call: a breakdown of the whole country has a line per industrial zone, hundreds
     of them."""
-    symbols, locale = _number_symbols(), _request_locale()
-    return Markup("".join(_int_cells((part,), symbols) + _share_cell(part, whole, locale)
+    symbols, locale = _formats()
+    return Markup("".join(_int_cell(part, symbols) + _share_cell(part, whole, locale)
                           for part, whole in pairs))
 
 
 def _share_cell(part: int, whole: int | None, locale: Any) -> str:
-    """A cell of ``part``'s share of ``whole`` ("–" without a whole), as the ``pct`` macro."""
-    share = escape(format_share(part / whole, locale=locale)) if whole else "–"
+    """A cell of ``part``'s share of ``whole`` ("–" without a whole), as the ``pct`` macro:
+    digits, the locale's separators and "%", nothing to escape."""
+    share = format_share(part / whole, locale=locale) if whole else "–"
     return f'<td class="text-end">{share}</td>'
 
 
