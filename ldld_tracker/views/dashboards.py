@@ -24,7 +24,7 @@ from ..dashboards import due as due_queries
 from ..dashboards import pace, queries
 from ..dashboards import timeline as timeline_queries
 from ..dashboards.period import BadPeriod, Period, choose
-from ..i18n import format_int, format_number, format_share, int_symbols
+from ..i18n import format_day, format_int, format_number, format_share, int_symbols
 from ..models import Role
 from ..workflow.rules import END_CODES, STAGE_CODES, rule_values, stage_label
 
@@ -144,6 +144,24 @@ def _share_cell(part: int, whole: int | None, locale: Any) -> str:
     digits, the locale's separators and "%", nothing to escape."""
     share = format_share(part / whole, locale=locale) if whole else "–"
     return f'<td class="text-end">{share}</td>'
+
+
+@bp.app_template_global()
+def due_row(item: Any, link: Callable[[int], str] | None, names: dict[str, str], stuck: bool,
+            overdue: Markup) -> Markup:
+    """A due list's row in one call (the page shows five lists of 50): the member (linked
+    to the dossier when ``link``), enterprise, unit, stage, since, then the days waited
+    (``stuck``) or the due date and the ``overdue`` badge if it is. Names are escaped."""
+    person = escape(item.person)
+    if link is not None:
+        person = f'<a href="{link(item.dossier_id)}">{person}</a>'
+    if stuck:
+        last = f'<td class="text-end">{format_int(item.days, _number_symbols())}</td>'
+    else:
+        last = f"<td>{format_day(item.due)} {overdue if item.overdue else ''}</td>"
+    return Markup(f'<th scope="row">{person}</th><td>{escape(item.enterprise)}</td>'
+                  f"<td>{escape(item.unit)}</td><td>{escape(names[item.stage])}</td>"
+                  f"<td>{format_day(item.since)}</td>{last}")
 
 
 def stage_names() -> dict[str, str]:

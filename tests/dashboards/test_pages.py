@@ -200,6 +200,24 @@ def test_due_page_lists_an_overdue_ceremony_and_a_certificate_about_to_expire(cl
     assert "Y Bih Niê" in html and "H&#39;Hen Mlô" in html
 
 
+def test_a_due_row_links_its_dossier_escapes_the_names_and_shows_its_dates(client, login_as):
+    from ldld_tracker.workflow.calendar import add_working_days
+    from ldld_tracker.workflow.rules import rule_values
+
+    login_as(Role.BOARD)
+    dossier = admitted(date(2020, 9, 1), factories.enterprise(name="<b>Xưởng</b> Ea Kar"),
+                       full_name="Y <i>Bih</i> Niê")
+    html = client.get("/dashboards/due?as_of=2020-12-15").get_data(as_text=True)
+    link = f'<a href="/dossiers/{dossier.id}">'
+    row = html[html.index(f'<th scope="row">{link}'):]
+    cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row[:row.index("</tr>")])
+    due = add_working_days(date(2020, 9, 1), rule_values().ceremony_working_days)
+    assert cells == [
+        f"{link}Y &lt;i&gt;Bih&lt;/i&gt; Niê</a>", "&lt;b&gt;Xưởng&lt;/b&gt; Ea Kar",
+        "Thành phố Buôn Ma Thuột", "Kết nạp", "01/09/2020",
+        f'{due:%d/%m/%Y} <span class="badge text-bg-danger">Quá hạn</span>']
+
+
 def _median_row_labels(html: str) -> list[str]:
     table = html[html.index('id="t-medians"'):]
     table = table[table.index("<tbody>"):table.index("</tbody>")]
