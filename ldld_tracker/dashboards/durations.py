@@ -30,7 +30,7 @@ from ..database import driver_rows
 from ..extensions import db
 from ..models import Dossier, Unit
 from ..tally import read as tally
-from ..tally.events import parse_wait_code
+from ..tally.events import parse_wait_code, wait_code
 from ..workflow.rules import MILESTONES
 from .figures import Progress
 from .scope import dossiers_base, tally_rows, unit_names, whole_territory
@@ -43,7 +43,7 @@ DATE_COLUMNS = tuple(getattr(Dossier, m.date_field) for m in MILESTONES)
 WAITING_STAGES = tuple(m.code for m in MILESTONES[:-1])
 UNITS_PER_PAGE = 50
 
-Histograms = dict[str, dict[str, dict[int, int]]]  # unit name -> stage -> days -> moves
+Histograms = dict[str, dict[str, int]]  # unit name -> wait code (stage and days) -> moves
 
 
 @dataclass
@@ -73,8 +73,10 @@ def _counted_medians(user, progress: Progress) -> Medians:
     # (executed as plain SQL rows, without the ORM's row handling)
     for unit, stage, days, n in db.session.connection().execute(
             select(h.unit, h.stage, h.days, h.n)).all():
+        code = wait_code(stage, days)
         for key in (unit, ""):
-            _add(histograms.setdefault(key, {}), stage, days, n)
+            found = histograms.setdefault(key, {})
+            found[code] = found.get(code, 0) + n
     return _read_off(histograms, len(histograms) - 1)
 
 
@@ -86,21 +88,22 @@ def _kept_medians(user, progress: Progress, page: tuple[int, int] | None,
             unit_names(user, progress.plan, progress.unit_id).order_by(Unit.code)).all()
     shown = [] if page is None else units[(page[0] - 1) * page[1]:page[0] * page[1]]
     names = dict(shown)
-    histograms: Histograms = {"": {}} | {name: {} for name in names.values()}
     every_unit = len(shown) == len(units)
+    # (by code: each distinct code is parsed once, when the medians are read off)
+    histograms: Histograms = {"": {}} | {name: {} for name in names.values()}
+    every = histograms[""]
     if shown:
         rows = _kept_rows(progress)
         stmt = select(rows.c.unit_id, rows.c.code, rows.c.n).where(rows.c.unit_id.in_(list(names)))
-        parsed: dict[str, tuple[str, int]] = {}  # code -> (stage, days): codes repeat across units
         for unit, code, n in driver_rows(stmt):
-            stage, days = parsed.get(code) or parsed.setdefault(code, parse_wait_code(code))
-            _add(histograms[names[unit]], stage, days, n)
+            found = histograms[names[unit]]
+            found[code] = found.get(code, 0) + n
             if every_unit:
-                _add(histograms[""], stage, days, n)
+                every[code] = every.get(code, 0) + n
     if units and not every_unit:
         stmt = _every_unit(user, progress, [unit for unit, _name in units])
         for code, n in db.session.connection().execute(stmt).all():
-            _add(histograms[""], *parse_wait_code(code), n)
+            every[code] = every.get(code, 0) + n
     return _read_off(histograms, len(units))
 
 
@@ -118,25 +121,23 @@ def _every_unit(user, progress: Progress, unit_ids: list[int]):  # noqa: ANN202
         .group_by(rows.c.code)
 
 
-def _add(histogram: dict[str, dict[int, int]], stage: str, days: int, n: int) -> None:
-    found = histogram.get(stage)
-    if found is None:
-        found = histogram[stage] = {}
-    found[days] = found.get(days, 0) + n
-
-
 def _read_off(histograms: Histograms, units_total: int) -> Medians:
     """The medians of ``histograms`` (whose counts may include a window's pieces taken
     away: negative, or zero once added up)."""
     result = Medians(units_total=units_total)
-    for unit, stages in histograms.items():
-        result.by_unit[unit] = {}
-        for stage, found in stages.items():
-            counts = {days: n for days, n in found.items() if n}
-            if counts:
-                result.by_unit[unit][stage] = _median(counts)
-                if unit == "":
-                    result.samples[stage] = sum(counts.values())
+    parsed: dict[str, tuple[str, int]] = {}  # code -> (stage, days): codes repeat across units
+    for unit, counts in histograms.items():
+        stages: dict[str, dict[int, int]] = {}
+        for code, n in counts.items():
+            if n:
+                stage, days = parsed.get(code) or parsed.setdefault(code, parse_wait_code(code))
+                found = stages.get(stage)
+                if found is None:
+                    found = stages[stage] = {}
+                found[days] = n
+        result.by_unit[unit] = {stage: _median(found) for stage, found in stages.items()}
+        if unit == "":
+            result.samples = {stage: sum(found.values()) for stage, found in stages.items()}
     return result
 
 
