@@ -157,21 +157,22 @@ CUT_OFF = {name: bindparam(name, type_=Date) for name in ("sworn_in", "trained",
 STUCK_CUT_OFF = {code: bindparam(f"stuck_{code}", type_=Date) for code in WAITING_STAGES}
 
 
-def _deadline_list() -> ColumnElement[str]:
-    """Which deadline list an open dossier is on (at most one: the steps they wait for
-    follow one another, and the course's certificate and the decision only matter before
-    the admission and the oath), as SQL over its dates. The same dossiers as the kept rows
-    of ``tally.events.open_rows`` read up to the cut-offs (``_kept_reads``)."""
+def _deadline_lists() -> dict[str, ColumnElement[bool]]:
+    """Each deadline list's condition on an open dossier's dates. A dossier is on at most
+    one (the steps they wait for follow one another, and the course's certificate and the
+    decision only matter before the admission and the oath), so each count tests its own
+    condition alone. The same dossiers as the kept rows of ``tally.events.open_rows`` read
+    up to the cut-offs (``_kept_reads``)."""
     d, cut = Dossier, CUT_OFF
     before_admission = and_(_missing(d.admitted_on, AS_OF), _missing(d.sworn_in_on, AS_OF))
-    return case(
-        (and_(_recorded(d.admitted_on, AS_OF), _missing(d.sworn_in_on, AS_OF)), "ceremony"),
-        (and_(_recorded(d.sworn_in_on, AS_OF), d.sworn_in_on <= cut["sworn_in"]), "recognition"),
-        (and_(_recorded(d.trained_on, AS_OF), _missing(d.cell_resolved_on, AS_OF),
-              before_admission, d.trained_on <= cut["trained"]), "certificate"),
-        (and_(_recorded(d.cell_resolved_on, AS_OF), before_admission,
-              d.cell_resolved_on <= cut["cell_resolved"]), "decision"),
-    )
+    return {
+        "ceremony": and_(_recorded(d.admitted_on, AS_OF), _missing(d.sworn_in_on, AS_OF)),
+        "recognition": and_(_recorded(d.sworn_in_on, AS_OF), d.sworn_in_on <= cut["sworn_in"]),
+        "certificate": and_(_recorded(d.trained_on, AS_OF), _missing(d.cell_resolved_on, AS_OF),
+                            before_admission, d.trained_on <= cut["trained"]),
+        "decision": and_(_recorded(d.cell_resolved_on, AS_OF), before_admission,
+                         d.cell_resolved_on <= cut["cell_resolved"]),
+    }
 
 
 def _kept_reads(as_of: date, rules: RuleValues, stuck: dict[str, date]) -> list[Read]:
@@ -270,8 +271,7 @@ def _lists_statement(scope: access.Scope, plan: PlanInfo, unit_id: int | None,
     joined to their people, put in name order and cut to the limit; only the rows shown
     are joined to their names and given their stage."""
     is_open = and_(_missing(Dossier.ended_on, AS_OF), _missing(Dossier.official_on, AS_OF))
-    list_key, stuck = _deadline_list(), _stuck()
-    on_list = {key: list_key == key for key in DEADLINE_LISTS} | {"stuck": stuck == 1}
+    on_list = _deadline_lists() | {"stuck": _stuck() == 1}
     base = dossiers_base(scope, plan, unit_id)
     if by_units:
         base = base.where(Enterprise.unit_id.in_(UNITS))
@@ -282,7 +282,7 @@ def _lists_statement(scope: access.Scope, plan: PlanInfo, unit_id: int | None,
                      *[func.count(case((condition, 1))).label(key)
                        for key, condition in on_list.items()])
         # (on the dossier's own columns: the database drops the others before joining)
-        .where(is_open, or_(list_key.is_not(None), stuck == 1))
+        .where(is_open, or_(*on_list.values()))
         # (by the keys: the names and codes follow from them)
         .group_by(Enterprise.id, Unit.id)
         .cte("counts")
