@@ -67,11 +67,11 @@ def format_share(value: float | None, digits: int = 1, locale: Locale | None = N
     """A ratio as a percentage: 0.125 is 12,5% in Vietnamese and 12.5% in English (in
     ``locale``, default the request's).
 
-    The same text as flask_babel's ``format_percent`` with the pattern ``#,##0.0%``
-    (tested against it): the float's shortest decimal form times 100, rounded half to
-    even (the decimal context's rounding), with the locale's separators. Babel's pattern
-    took 13 µs a call, this 3; a breakdown of the whole country has two shares on each of
-    its 360 zone lines."""
+    The same text as flask_babel's ``format_percent`` with the pattern ``#,##0.0%`` (as
+    many decimals as ``digits``; tested against it): the float's shortest decimal form
+    times 100, rounded half to even (the decimal context's rounding), with the locale's
+    separators. Babel's pattern took 13 µs a call, this 3; a breakdown of the whole
+    country has two shares on each of its 360 zone lines."""
     if value is None:
         return ""
     rounded = Decimal(str(value)).scaleb(2).quantize(_QUANTUM[digits])

@@ -148,7 +148,7 @@ def _deadline_cut_offs(as_of: date, rules: RuleValues) -> DeadlineCutOffs:
 
 # The lists' statement is built once per scope (``_lists_statement``: building it took a
 # sixth of the province's page); the day, the cut-offs, the limit and the units read are
-# bound on each execution (``_parameters``).
+# bound on each execution (``_rows``).
 AS_OF = bindparam("as_of", type_=Date)
 LIMIT = bindparam("limit", type_=Integer)
 UNITS = bindparam("units", expanding=True)

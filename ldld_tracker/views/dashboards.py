@@ -68,6 +68,7 @@ def _formats() -> tuple[tuple[str, str], Any]:
 
 
 def _number_symbols() -> tuple[str, str]:
+    """The page's thousands separator and minus sign (``_formats``)."""
     return _formats()[0]
 
 
@@ -154,7 +155,7 @@ def due_row(item: Any, link: Callable[[int], str] | None, names: dict[str, str],
     (``stuck``) or the due date and the ``overdue`` badge if it is. Names are escaped."""
     person = escape(item.person)
     if link is not None:
-        person = f'<a href="{link(item.dossier_id)}">{person}</a>'
+        person = f'<a href="{escape(link(item.dossier_id))}">{person}</a>'
     if stuck:
         last = f'<td class="text-end">{format_int(item.days, _number_symbols())}</td>'
     else:
