@@ -204,8 +204,10 @@ def _stuck_cut_offs(as_of: date, medians: dict[str, dict[str, float]],
 
 def _snapshot(row, as_of: date) -> SimpleNamespace:
     """The dossier as it stood on ``as_of``: later dates and ends are not known yet."""
-    values = {name: (getattr(row, name) if getattr(row, name) and getattr(row, name) <= as_of
-                     else None) for name in DATE_FIELDS}
+    values = {}
+    for name in DATE_FIELDS:
+        value = getattr(row, name)
+        values[name] = value if value is not None and value <= as_of else None
     ended = row.end_kind is not None and row.ended_on <= as_of
     return SimpleNamespace(**values, end_kind=row.end_kind if ended else None,
                            ended_on=row.ended_on if ended else None)

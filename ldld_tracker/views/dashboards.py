@@ -165,6 +165,16 @@ def due_row(item: Any, link: Callable[[int], str] | None, names: dict[str, str],
                   f"<td>{format_day(item.since)}</td>{last}")
 
 
+@bp.app_template_global()
+def median_cells(by_stage: dict[str, float], codes: Iterable[str]) -> Markup:
+    """A row of the medians' table after its name, in one call: each stage's median days
+    as a whole number (as ``number(0)``), or "–" where no dossier moved."""
+    symbols = _number_symbols()
+    return Markup("".join(
+        f'<td class="text-end">{format_int(round(by_stage[code]), symbols)}</td>'
+        if code in by_stage else '<td class="text-end">–</td>' for code in codes))
+
+
 def stage_names() -> dict[str, str]:
     """Every stage's label, translated once for a table of many rows."""
     return {code: str(stage_label(code)) for code in (*STAGE_CODES, *END_CODES)}
