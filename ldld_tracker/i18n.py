@@ -74,11 +74,14 @@ def format_share(value: float | None, digits: int = 1, locale: Locale | None = N
     country has two shares on each of its 360 zone lines."""
     if value is None:
         return ""
-    rounded = Decimal(str(value)).scaleb(2).quantize(_QUANTUM[digits])
+    rounded = Decimal(str(value)).scaleb(2).quantize(_quantum(digits))
     return format(rounded, ",f").translate(_separators(locale or get_locale())) + "%"
 
 
-_QUANTUM = {digits: Decimal(1).scaleb(-digits) for digits in range(4)}
+@cache
+def _quantum(digits: int) -> Decimal:
+    """The place ``digits`` decimals round to (0.1 for one)."""
+    return Decimal(1).scaleb(-digits)
 
 
 @cache

@@ -10,7 +10,8 @@ the units holding each list's first ``LIST_LIMIT`` entries are found; then one q
 the open dossiers of those units (of every unit in scope for an enterprise officer, or a
 day with later changes) that picks the dossiers on each list in SQL and returns only the
 first ``LIST_LIMIT`` of each, with the list's total in those units (the other units'
-numbers are added).
+numbers are added). That statement is built once per scope (``_lists_statement``); the
+day, the cut-offs, the limit and the units read are its parameters.
 
 Deadlines are working-day arithmetic (``workflow.calendar``): they are turned into
 cut-off dates here (the last day a step could be dated and still be on the list), so SQL

@@ -93,7 +93,7 @@ def number_cell(value: int | float | None, class_: str = "text-end") -> Markup:
     rows."""
     css = "text-end" if class_ == "text-end" else str(escape(class_))
     if value is None or type(value) is int:
-        return Markup(_int_cells((value,), _number_symbols(), css))
+        return Markup(_int_cell(value, _number_symbols(), css))
     return Markup(f'<td class="{css}" data-value="{escape(value)}">{escape(format_number(value))}</td>')
 
 
@@ -126,7 +126,7 @@ def target_row_cells(figures: Any) -> Markup:
         _int_cells((figures.target, figures.admitted_tracked, figures.admitted_reported,
                     figures.expected, figures.admitted), symbols),
         _share_cell(figures.admitted, figures.target, locale),
-        _int_cells((figures.introduced,), symbols),
+        _int_cell(figures.introduced, symbols),
         _stage_cells(figures, symbols))))
 
 
