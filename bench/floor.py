@@ -208,7 +208,7 @@ def _summary_sets(dialect: Dialect, unit: int | None) -> dict[str, str]:
         "breakdowns (summaries)": (
             f"SELECT t.kind, t.code, sum(t.n) FROM {_rows(('b', start, end, 'y'), ('r', start, end, 'y'))} "
             f"JOIN unit u ON u.id = t.unit_id WHERE {where} GROUP BY t.kind, t.code"),
-        # A page of the units (the board's by-district page), beside the total.
+        # A page of the units (the board's by-district page and API call), beside the total.
         "units (page)": ("SELECT u.id, u.code, u.name, t.target FROM unit u LEFT JOIN unit_target t "
                          f"ON t.unit_id = u.id AND t.plan_id = :plan WHERE {where} ORDER BY u.code "
                          f"LIMIT {UNITS_PER_PAGE}"),

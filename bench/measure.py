@@ -37,8 +37,9 @@ FROM_SUMMARIES.update({"unit members": "members (summaries)", "unit dossiers": "
 
 # The pages that show the whole territory's total alone (the board's, no unit chosen) read
 # it from the rows the plan's unit keeps of its children, not unit by unit; by district
-# adds one page of units.
+# and the API add one page of units.
 TOTAL_ONLY = {"overview", "funnel", "over time", "breakdowns"}
+PAGE_OF_UNITS = {"by district", "api progress"}  # (the API: its first page of 50)
 FROM_TERRITORY = {"members": "members (total)", "reported": "reported (total)",
                   "dossiers": "dossiers (territory)", "monthly": "monthly (territory)",
                   "breakdowns": "breakdowns (territory)"}
@@ -52,7 +53,7 @@ def sets_read(name: str, whole: bool = False) -> list[str]:
         return [FROM_SUMMARIES.get(s, s) if s.startswith("unit ") else s for s in CALL_SETS[name]]
     if whole and name in TOTAL_ONLY:
         return [FROM_TERRITORY.get(s, s) for s in CALL_SETS[name] if s != "units"]
-    if whole and name == "by district":  # a page of units, under the total of them all
+    if whole and name in PAGE_OF_UNITS:  # a page of units, under the total of them all
         return [*(FROM_TERRITORY[s] for s in ("members", "reported", "dossiers")),
                 *(f"{s} (page)" for s in PROGRESS)]
     return [FROM_SUMMARIES.get(s, s) for s in CALL_SETS[name]]

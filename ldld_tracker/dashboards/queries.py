@@ -325,7 +325,8 @@ def progress(user: User, year: int, as_of: date | None = None,
     shows the total alone) its total is read as one set of figures and no unit is listed;
     with ``unit_page``, the ``(number, size)`` page of its units in code order is listed
     beside that total (``district_count`` in all). Either way the cost does not follow the
-    number of units. Any other scope (one unit) is read as above."""
+    number of units. Any other scope (one unit) is read as above, ``unit_page`` cutting
+    the list, not the total."""
     plan = plan_for_year(year)
     as_of = as_of or default_as_of(year)
     unit_id = find_unit(user, plan, district_code).id if district_code is not None else None
@@ -359,6 +360,9 @@ def progress(user: User, year: int, as_of: date | None = None,
         total.target = sum(targets) if targets else None
     _set_pace(total, plan, as_of)
     unit = districts[0] if unit_id is not None and districts else None
+    if unit_id is None and unit_page is not None:  # the total stays that of them all
+        number, size = unit_page
+        districts = districts[(number - 1) * size:number * size]
     return Progress(plan=plan, as_of=as_of, total=total, districts=districts, unit=unit,
                     enterprises=enterprises, enterprise_count=enterprise_count,
                     district_count=count)

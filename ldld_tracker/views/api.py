@@ -21,7 +21,8 @@ from ..models import Role
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-# A unit's enterprises come a page at a time (a district has hundreds).
+# The answer's list comes a page at a time: the units (the country's board sees 900) or,
+# with a district, its enterprises (a district has hundreds).
 PER_PAGE, MAX_PER_PAGE, MAX_PAGE = 50, 1000, 100_000
 
 
@@ -81,11 +82,12 @@ def openapi_document() -> dict[str, Any]:
                          "description": "A unit's code: its figures and its enterprises.",
                          "schema": {"type": "string", "example": "643"}},
                         {"name": "page", "in": "query", "required": False,
-                         "description": "With district: which page of its enterprises "
-                                        "(in name order; default 1).",
+                         "description": "Which page of the units in scope (in code order) "
+                                        "or, with district, of its enterprises (in name "
+                                        "order); default 1. The total counts them all.",
                          "schema": {"type": "integer", "minimum": 1, "default": 1}},
                         {"name": "per_page", "in": "query", "required": False,
-                         "description": "With district: enterprises per page.",
+                         "description": "Units (or, with district, enterprises) per page.",
                          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
                                     "default": PER_PAGE}},
                         {"name": "as_of", "in": "query", "required": False,
@@ -126,7 +128,19 @@ def openapi_document() -> dict[str, Any]:
                             "number": {"type": "string"}, "target": {"type": "integer"}}},
                         "total": {"$ref": "#/components/schemas/Figures"},
                         "districts": {"type": "array",
+                                      "description": "Without the district parameter: one "
+                                                     "page of the units in scope; with it: "
+                                                     "that unit.",
                                       "items": {"$ref": "#/components/schemas/District"}},
+                        "districts_page": {
+                            "type": "object",
+                            "description": "Only without the district parameter.",
+                            "properties": {"page": {"type": "integer"},
+                                           "per_page": {"type": "integer"},
+                                           "pages": {"type": "integer"},
+                                           "total": {"type": "integer",
+                                                     "description": "The units in the "
+                                                                    "user's scope."}}},
                         "enterprises": {"type": "array",
                                         "description": "Only with the district parameter: "
                                                        "one page of the unit's enterprises.",
@@ -151,7 +165,8 @@ def openapi_document() -> dict[str, Any]:
 @bp.get("/progress")
 @access.roles_required(Role.BOARD, Role.DISTRICT, Role.ENTERPRISE)
 def progress():
-    """``?year=2020[&district=643][&as_of=YYYY-MM-DD]``: progress toward the plan's target."""
+    """``?year=2020[&district=643][&as_of=YYYY-MM-DD][&page=1&per_page=50]``: progress
+    toward the plan's target, with one page of the units (or of the district's enterprises)."""
     try:
         period = choose(queries.plans(), request.args.get("year"), request.args.get("as_of"))
     except BadPeriod as error:
@@ -163,13 +178,13 @@ def progress():
         message = _("page must be a whole number from 1 to %(most)d and per_page from 1 to "
                     "%(per_page)d.", most=MAX_PAGE, per_page=MAX_PER_PAGE)
         return jsonify({"error": message, "status": 400}), 400
+    listed = (page, per_page)
     result = queries.progress(current_user, period.year, period.as_of, district,
-                              (page, per_page) if district else None)
+                              listed if district else None, unit_page=None if district else listed)
     data = result.as_json()
-    if district:
-        data["enterprises_page"] = {"page": page, "per_page": per_page,
-                                    "pages": -(-result.enterprise_count // per_page),
-                                    "total": result.enterprise_count}
+    key, count = ("enterprises_page", result.enterprise_count) if district \
+        else ("districts_page", result.district_count)
+    data[key] = {"page": page, "per_page": per_page, "pages": -(-count // per_page), "total": count}
     return jsonify(data)
 
 

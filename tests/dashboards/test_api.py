@@ -40,7 +40,7 @@ def test_progress_has_the_documented_shape(client, login_as):
     bmt = data["districts"][0]
     assert (bmt["code"], bmt["name"]) == ("643", "Thành phố Buôn Ma Thuột")
     assert set(bmt) == FIGURES | {"code", "name"}
-    assert "enterprises" not in data
+    assert "enterprises" not in data and "enterprises_page" not in data
     for key in ("admitted", "admitted_tracked", "admitted_reported", "introduced"):
         assert data["total"][key] == sum(d[key] for d in data["districts"])
 
@@ -81,13 +81,47 @@ def test_a_district_s_enterprises_come_a_page_at_a_time_with_the_unit_counted_wh
     assert default["enterprises_page"]["per_page"] == 50 and len(default["enterprises"]) == 5
 
 
+def test_the_units_come_a_page_at_a_time_under_the_total_of_them_all(client, login_as):
+    login_as(Role.BOARD)
+    admitted(date(2020, 5, 4), factories.enterprise("643"))
+    admitted(date(2020, 5, 5), factories.enterprise("644"))
+    admitted(date(2020, 5, 6), factories.enterprise("644"))
+    whole = client.get("/api/v1/progress?year=2020").get_json()
+    codes = [d["code"] for d in whole["districts"]]
+    units = len(codes)  # the plan's territory: every district-level unit of the province
+    assert codes == sorted(codes) and units > 8
+    assert whole["districts_page"] == {"page": 1, "per_page": 50, "pages": 1, "total": units}
+    count = -(-units // 4)
+    pages = [client.get(f"/api/v1/progress?year=2020&per_page=4&page={n}").get_json()
+             for n in range(1, count + 2)]
+    assert [d["code"] for page in pages for d in page["districts"]] == codes
+    assert [len(page["districts"]) for page in pages] == [4] * (count - 1) + [units - 4 * (count - 1), 0]
+    assert pages[0]["districts_page"] == {"page": 1, "per_page": 4, "pages": count, "total": units}
+    assert all(page["total"] == whole["total"] for page in pages)
+    assert whole["total"]["admitted_tracked"] == 3
+    by_code = {d["code"]: d["admitted_tracked"] for page in pages for d in page["districts"]}
+    assert (by_code["643"], by_code["644"], sum(by_code.values())) == (1, 2, 3)
+
+
+def test_a_district_officer_s_unit_is_one_page_of_one(client, login_as):
+    login_as(Role.DISTRICT, unit=factories.unit("644"))
+    admitted(date(2020, 5, 4), factories.enterprise("644"))
+    first = client.get("/api/v1/progress?year=2020&per_page=1").get_json()
+    assert [d["code"] for d in first["districts"]] == ["644"]
+    assert first["districts_page"] == {"page": 1, "per_page": 1, "pages": 1, "total": 1}
+    past = client.get("/api/v1/progress?year=2020&page=2").get_json()
+    assert past["districts"] == [] and past["total"] == first["total"]
+    assert past["total"]["admitted_tracked"] == 1
+
+
 def test_a_bad_page_or_page_size_answers_400_json_with_a_message(client, login_as):
     login_as(Role.BOARD)
     for query in ("page=0", "page=abc", "per_page=0", "per_page=1001", "page=-1", "per_page=²",
                   "page=99999999"):
-        response = client.get(f"/api/v1/progress?year=2020&district=643&{query}")
-        assert response.status_code == 400, query
-        assert "page" in response.get_json()["error"]
+        for district in ("&district=643", ""):
+            response = client.get(f"/api/v1/progress?year=2020{district}&{query}")
+            assert response.status_code == 400, query
+            assert "page" in response.get_json()["error"]
 
 
 def test_as_of_cuts_the_figures(client, login_as):
