@@ -371,20 +371,32 @@ def progress(user: User, year: int, as_of: date | None = None,
 def _territory(user: User, plan: PlanInfo, as_of: date, page: tuple[int, int] | None) -> Progress:
     """The whole territory's total (``_territory_total``) and the ``page`` of its units
     with their own figures (none without a page): a fixed number of queries, each
-    reading the page's units or the plan's unit's rows, never every unit's."""
-    total = _territory_total(user, plan, as_of)
-    total.target = plan.target
-    _set_pace(total, plan, as_of)
+    reading the page's units or the plan's unit's rows, never every unit's. When the
+    first page holds every unit (a province's 15), the total is theirs added up, and the
+    plan's unit's rows are not read."""
     if page is None:
-        return Progress(plan=plan, as_of=as_of, total=total, districts=[])
+        return Progress(plan=plan, as_of=as_of, total=_total_of(plan, as_of, _territory_total(
+            user, plan, as_of)), districts=[])
     districts, count = _units(user, plan, page=page)
     ids = [row.unit_id for row in districts]
     reported = reported_by_unit(user, plan, as_of, unit_ids=ids)
     tracked = _tracked_units(user, plan, as_of, unit_ids=ids)
+    every_unit = page[0] == 1 and count <= page[1]
+    total = Figures() if every_unit else _territory_total(user, plan, as_of)
     for row in districts:
         _merge(row, tracked.get(row.unit_id), reported.get(row.unit_id))
         _set_pace(row, plan, as_of)
-    return Progress(plan=plan, as_of=as_of, total=total, districts=districts, district_count=count)
+        if every_unit:
+            total.add(row)
+    return Progress(plan=plan, as_of=as_of, total=_total_of(plan, as_of, total),
+                    districts=districts, district_count=count)
+
+
+def _total_of(plan: PlanInfo, as_of: date, total: Figures) -> Figures:
+    """The whole territory's ``total`` with the plan's target and pace."""
+    total.target = plan.target
+    _set_pace(total, plan, as_of)
+    return total
 
 
 def progress_frame(user: User, year: int, as_of: date | None = None,
