@@ -131,13 +131,16 @@ def target_row_cells(figures: Any) -> Markup:
 
 
 @bp.app_template_global()
-def share_cells(*pairs: tuple[int, int]) -> Markup:
-    """For each ``(part, whole)``, the part's cell and its share of the whole (or "–"),
-    in one call: a breakdown of the whole country has a line per industrial zone, hundreds
-    of them."""
+def share_rows(lines: Iterable[Any], admitted: int, introduced: int) -> Markup:
+    """A breakdown's rows in one call (the whole country's has a line per industrial zone,
+    360 of them): each line's label (escaped), then its admitted and introduced, each with
+    its share of ``admitted`` / ``introduced`` (or "–" without one)."""
     symbols, locale = _formats()
-    return Markup("".join(_int_cell(part, symbols) + _share_cell(part, whole, locale)
-                          for part, whole in pairs))
+    return Markup("".join(
+        f'<tr><th scope="row">{escape(line.label)}</th>'
+        f"{_int_cell(line.admitted, symbols)}{_share_cell(line.admitted, admitted, locale)}"
+        f"{_int_cell(line.introduced, symbols)}{_share_cell(line.introduced, introduced, locale)}</tr>"
+        for line in lines))
 
 
 def _share_cell(part: int, whole: int | None, locale: Any) -> str:

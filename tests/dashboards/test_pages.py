@@ -95,6 +95,28 @@ def test_breakdowns_show_each_line_with_its_counts_and_shares(client, login_as):
             '<td class="text-end">0.0%</td>') in html
 
 
+def test_a_breakdown_line_escapes_its_label_and_shows_its_counts_and_shares(client, login_as):
+    from ldld_tracker.extensions import db
+    from ldld_tracker.models import IndustrialZone, ZoneKind
+
+    login_as(Role.BOARD)
+    zone = IndustrialZone(name="<b>KCN</b> Hòa Phú", kind=ZoneKind.ZONE, unit=factories.unit("643"))
+    db.session.add(zone)
+    admitted(date(2020, 3, 3), factories.enterprise("643", zone=zone))
+    admitted(date(2020, 3, 4), factories.enterprise("643"))
+    html = client.get("/dashboards/breakdowns?year=2020&as_of=2020-12-31").get_data(as_text=True)
+    table = html[html.index('id="t-zone"'):]
+    body = table[table.index("<tbody>"):table.index("</tbody>")]
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", body)
+    assert rows == [
+        '&lt;b&gt;KCN&lt;/b&gt; Hòa Phú</th><td class="text-end" data-value="1">1</td>'
+        '<td class="text-end">50,0%</td><td class="text-end" data-value="1">1</td>'
+        '<td class="text-end">50,0%</td>',
+        'Ngoài khu, cụm công nghiệp</th><td class="text-end" data-value="1">1</td>'
+        '<td class="text-end">50,0%</td><td class="text-end" data-value="1">1</td>'
+        '<td class="text-end">50,0%</td>']
+
+
 def test_by_district_of_a_district_officer_is_their_unit_alone(client, login_as):
     login_as(Role.DISTRICT, unit=factories.unit("645"))
     html = client.get("/dashboards/districts?year=2020&lang=en").get_data(as_text=True)
