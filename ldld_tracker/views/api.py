@@ -35,6 +35,17 @@ def _counts(codes: tuple[str, ...], description: str) -> dict[str, Any]:
     }
 
 
+def _page_of(description: str, total_description: str) -> dict[str, Any]:
+    """Which page of a list the answer holds: its number and size, the pages, the total."""
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {"page": {"type": "integer"}, "per_page": {"type": "integer"},
+                       "pages": {"type": "integer"},
+                       "total": {"type": "integer", "description": total_description}},
+    }
+
+
 def _figures(extra: dict[str, Any], target_description: str) -> dict[str, Any]:
     properties = {
         **extra,
@@ -132,28 +143,14 @@ def openapi_document() -> dict[str, Any]:
                                                      "page of the units in scope; with it: "
                                                      "that unit.",
                                       "items": {"$ref": "#/components/schemas/District"}},
-                        "districts_page": {
-                            "type": "object",
-                            "description": "Only without the district parameter.",
-                            "properties": {"page": {"type": "integer"},
-                                           "per_page": {"type": "integer"},
-                                           "pages": {"type": "integer"},
-                                           "total": {"type": "integer",
-                                                     "description": "The units in the "
-                                                                    "user's scope."}}},
+                        "districts_page": _page_of("Only without the district parameter.",
+                                                   "The units in the user's scope."),
                         "enterprises": {"type": "array",
                                         "description": "Only with the district parameter: "
                                                        "one page of the unit's enterprises.",
                                         "items": {"$ref": "#/components/schemas/Enterprise"}},
-                        "enterprises_page": {
-                            "type": "object",
-                            "description": "Only with the district parameter.",
-                            "properties": {"page": {"type": "integer"},
-                                           "per_page": {"type": "integer"},
-                                           "pages": {"type": "integer"},
-                                           "total": {"type": "integer",
-                                                     "description": "The unit's enterprises "
-                                                                    "in the user's scope."}}},
+                        "enterprises_page": _page_of("Only with the district parameter.",
+                                                     "The unit's enterprises in the user's scope."),
                     },
                 },
             },

@@ -183,5 +183,8 @@ def test_openapi_document_is_json_naming_the_progress_path(client):
     operation = document["paths"]["/api/v1/progress"]["get"]
     assert {p["name"] for p in operation["parameters"]} == {"year", "district", "as_of", "page",
                                                              "per_page"}
+    progress = document["components"]["schemas"]["Progress"]["properties"]
+    for listed in ("districts_page", "enterprises_page"):
+        assert sorted(progress[listed]["properties"]) == ["page", "pages", "per_page", "total"]
     current = document["components"]["schemas"]["Current"]["properties"]
     assert sorted(current) == sorted(MILESTONES + ENDS)
