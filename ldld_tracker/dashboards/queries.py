@@ -349,16 +349,13 @@ def progress(user: User, year: int, as_of: date | None = None,
         for ent in enterprises:
             _merge(ent, by_enterprise.get(ent.enterprise_id))
 
-    total = Figures()
-    for row in districts:
-        total.add(row)
-        _set_pace(row, plan, as_of)
+    total = _added_up(districts, plan, as_of)
     if unit_id is None and user.role in access.READ_ALL:
-        total.target = plan.target
+        _total_of(plan, as_of, total)
     else:
         targets = [row.target for row in districts if row.target is not None]
         total.target = sum(targets) if targets else None
-    _set_pace(total, plan, as_of)
+        _set_pace(total, plan, as_of)
     unit = districts[0] if unit_id is not None and districts else None
     if unit_id is None and unit_page is not None:  # the total stays that of them all
         number, size = unit_page
@@ -381,15 +378,22 @@ def _territory(user: User, plan: PlanInfo, as_of: date, page: tuple[int, int] | 
     ids = [row.unit_id for row in districts]
     reported = reported_by_unit(user, plan, as_of, unit_ids=ids)
     tracked = _tracked_units(user, plan, as_of, unit_ids=ids)
-    every_unit = page[0] == 1 and count <= page[1]
-    total = Figures() if every_unit else _territory_total(user, plan, as_of)
     for row in districts:
         _merge(row, tracked.get(row.unit_id), reported.get(row.unit_id))
-        _set_pace(row, plan, as_of)
-        if every_unit:
-            total.add(row)
+    added_up = _added_up(districts, plan, as_of)  # (each row given its pace)
+    every_unit = page[0] == 1 and count <= page[1]
+    total = added_up if every_unit else _territory_total(user, plan, as_of)
     return Progress(plan=plan, as_of=as_of, total=_total_of(plan, as_of, total),
                     districts=districts, district_count=count)
+
+
+def _added_up(rows: list[UnitFigures], plan: PlanInfo, as_of: date) -> Figures:
+    """``rows`` added up (without a target), each row given its pace."""
+    total = Figures()
+    for row in rows:
+        total.add(row)
+        _set_pace(row, plan, as_of)
+    return total
 
 
 def _total_of(plan: PlanInfo, as_of: date, total: Figures) -> Figures:

@@ -175,7 +175,7 @@ def median_cells(by_stage: dict[str, float], codes: Iterable[str]) -> Markup:
     symbols = _number_symbols()
     return Markup("".join(
         f'<td class="text-end">{format_int(round(by_stage[code]), symbols)}</td>'
-        if code in by_stage else '<td class="text-end">–</td>' for code in codes))
+        if code in by_stage else _int_cell(None, symbols) for code in codes))
 
 
 def stage_names() -> dict[str, str]:
