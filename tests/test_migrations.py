@@ -141,6 +141,7 @@ def test_the_summaries_migration_fills_them_from_the_records_already_there(demo_
     ("e4b7c2a91f35", "v"),  # the waits of each unit's children, summed at the unit
     ("8a4d2f6b3c91", "o"),  # the open dossiers by stage and day, per unit
     ("b6e1f4a2c8d3", "R"),  # the milestones, stages and breakdowns of each unit's children
+    ("f1c7b3e9a2d4", "c"),  # coverage: the enterprises with a union, a party organisation …
 ])
 def test_a_summary_rows_migration_fills_them_as_the_application_keeps_them(demo_database, tmp_path, before,
                                                                           kind):

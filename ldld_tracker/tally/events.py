@@ -31,6 +31,10 @@ from ..workflow.rules import MILESTONE_BY_CODE, MILESTONES
 from .periods import ALL, ALL_TIME, DAY, MONTH, YEAR
 
 REACHED, STAGE, TRAIT, WAIT = "r", "s", "b", "w"
+# The enterprises with a union, with a party organisation, with somebody identified in a
+# year, and with both, each from the day it counts (``enterprise_events``).
+COVERAGE = "c"
+UNION, PARTY = "union", "party"
 # The dossiers open now, by stage and day reached (``open_rows``), and by the day the
 # deadlines they wait for run from: the training certificate (``CERTIFICATE``, from the
 # course) and the admission decision (``DECISION``, from the cell's resolution).
@@ -44,7 +48,7 @@ REACHED_BELOW, STAGE_BELOW, TRAIT_BELOW, WAITS_BELOW = "R", "S", "B", "v"
 BELOW = {REACHED: REACHED_BELOW, STAGE: STAGE_BELOW, TRAIT: TRAIT_BELOW, WAIT: WAITS_BELOW}
 BELOW_KINDS = frozenset(BELOW.values())
 # Kinds kept summed over all time too.
-ALL_TIME_KINDS = (STAGE, OPEN, STAGE_BELOW)
+ALL_TIME_KINDS = (STAGE, OPEN, STAGE_BELOW, COVERAGE)
 # Days waited, zero-padded in a wait's code so that one stage's codes sort by days (the
 # dates of 0001 to 9999 are less than ten million days apart).
 WAIT_DIGITS = 7
@@ -158,9 +162,44 @@ def dossier_events(dossier: object) -> list[tuple[str, str, date, int]]:
     return events
 
 
+def identified_code(year: int) -> str:
+    """Coverage's code of the enterprises with a union and somebody identified in ``year``."""
+    return f"identified:{year}"
+
+
+def both_code(year: int) -> str:
+    """... and a party organisation too."""
+    return f"both:{year}"
+
+
+def enterprise_events(union_on: date | None, has_party_org: bool, party_org_since: date | None,
+                      firsts: dict[int, date]) -> list[tuple[str, str, date, int]]:
+    """``(kind, code, day, count)`` of one enterprise for coverage: its union's founding
+    day, whether and since when it has a party organisation (no day: always had one), and
+    the first day somebody was identified there in each year (``firsts``). Nothing
+    without a union."""
+    if union_on is None:
+        return []
+    found = [(COVERAGE, UNION, union_on, 1)]
+    party_on = max(union_on, party_org_since or union_on) if has_party_org else None
+    if party_on is not None:
+        found.append((COVERAGE, PARTY, party_on, 1))
+    for year, first in sorted(firsts.items()):
+        found.append((COVERAGE, identified_code(year), max(union_on, first), 1))
+        if party_on is not None:
+            found.append((COVERAGE, both_code(year), max(party_on, first), 1))
+    return found
+
+
 def add_dossier(totals: Counter, unit_id: int, dossier: object, sign: int) -> None:
     """Add (``sign`` 1) or take away (-1) one dossier's rows of ``unit_id`` in ``totals``."""
-    for kind, code, day, count in dossier_events(dossier):
+    add(totals, unit_id, dossier_events(dossier), sign)
+
+
+def add(totals: Counter, unit_id: int, found: list[tuple[str, str, date, int]], sign: int) -> None:
+    """Add (``sign`` 1) or take away (-1) the rows of ``found`` (``(kind, code, day,
+    count)``: one dossier's or enterprise's) at every grain, as ``unit_id``'s."""
+    for kind, code, day, count in found:
         count *= sign
         totals[(unit_id, kind, code, DAY, day)] += count
         totals[(unit_id, kind, code, MONTH, date(day.year, day.month, 1))] += count

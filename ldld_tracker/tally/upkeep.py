@@ -8,6 +8,10 @@ enterprise moved to another unit, or a change whose old values were not loaded, 
 the units concerned from the records instead. If the flush or the transaction fails, the
 summary rows go with it.
 
+Coverage's rows depend on all of an enterprise's dossiers (``enterprises``): the
+enterprises a flush touches are locked and read before it, read again after it, and the
+difference is written with the rest.
+
 The milestones, stage moves, breakdowns and waits of a unit's children are also summed at
 the unit (``events.BELOW``, ``below``): written with the children's rows they come from,
 whoever writes them.
@@ -44,9 +48,11 @@ from ..models import (
     UnitMembers,
     UnitTally,
 )
+from . import enterprises as coverage
 from . import events
 
 _PENDING = "ldld_tally"
+_COVERAGE = "ldld_tally.coverage"
 # Key in ``session.info`` of the holder of the flushes' changes (``holding.Held``), if any.
 HELD = "ldld_tally.held"
 _UNKNOWN = object()
@@ -220,6 +226,96 @@ def _dossier_change(session: Session, dossier: Dossier, pending: Pending, new: b
         events.add_dossier(pending.tally, after[0], events.snapshot(after[1]), 1)
 
 
+# What of an enterprise coverage's rows depend on (besides its dossiers).
+COVERAGE_KEYS = ("union_founded_on", "has_party_org", "party_org_since", "unit_id", "unit")
+
+
+class Touched:
+    """The enterprises whose coverage rows a flush may change: ``ids`` as the database
+    holds them before it, and ``new`` enterprise objects (their ids come with the flush).
+    Also the dossiers and people whose enterprise before the flush is read from the
+    database (``dossiers``, ``people``)."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+        self.new: list[Enterprise] = []
+        self.dossiers: set[int] = set()
+        self.people: set[int] = set()
+
+    def now(self, session: Session, enterprise: Enterprise | None) -> None:
+        """The enterprise a new or changed object points to now."""
+        if enterprise is None:
+            return
+        if inspect(enterprise).key is None:
+            self.new.append(enterprise)
+        else:
+            self.ids.add(enterprise.id)
+
+    def before(self, connection: Connection) -> set[int]:
+        """Every enterprise id, those of the dossiers' and people's enterprises read first."""
+        table_d, table_p = Dossier.__table__, Person.__table__
+        for table, ids in ((table_d, self.dossiers), (table_p, self.people)):
+            if ids:
+                self.ids.update(connection.execute(
+                    select(table.c.enterprise_id).where(table.c.id.in_(sorted(ids)))).scalars())
+        self.ids.discard(None)
+        return self.ids
+
+
+def _touched(session: Session, dossiers: dict) -> Touched:
+    """The enterprises whose coverage rows this flush may change: of the dossiers whose
+    day identified or person changes, of the people who move or go, and the enterprises
+    whose union, party organisation or unit changes."""
+    touched = Touched()
+    for dossier, new, gone in dossiers.values():
+        if not new:
+            if not gone and not _changed(dossier, "identified_on", "person_id", "person"):
+                continue
+            touched.dossiers.add(dossier.id)
+        elif dossier.identified_on is None:
+            continue
+        if not gone:
+            person = _target(session, dossier, "person", "person_id", Person)
+            if person is not None:
+                touched.now(session, _target(session, person, "enterprise", "enterprise_id", Enterprise))
+    for obj in session.deleted:
+        if isinstance(obj, Person):
+            touched.people.add(obj.id)
+        elif isinstance(obj, Enterprise):
+            touched.ids.add(obj.id)
+    for obj in session.dirty:
+        if isinstance(obj, Person) and _changed(obj, "enterprise_id", "enterprise"):
+            touched.people.add(obj.id)
+            touched.now(session, _target(session, obj, "enterprise", "enterprise_id", Enterprise))
+        elif isinstance(obj, Enterprise) and _changed(obj, *COVERAGE_KEYS):
+            touched.ids.add(obj.id)
+    touched.new += [obj for obj in session.new if isinstance(obj, Enterprise)]
+    return touched
+
+
+def _coverage_before(session: Session, flush_context, dossiers: dict) -> None:  # noqa: ANN001
+    """Lock and read the enterprises this flush may change, for ``_coverage_after``."""
+    touched = _touched(session, dossiers)
+    if touched.dossiers or touched.people or touched.ids or touched.new:
+        connection = session.connection()
+        ids = touched.before(connection)
+        coverage.lock(connection, ids)
+        flush_context.attributes[_COVERAGE] = (touched, coverage.contributions(connection, ids))
+
+
+def _coverage_after(session: Session, flush_context, pending: Pending | None) -> Pending | None:  # noqa: ANN001
+    """``pending`` with what the flush changed of coverage's rows (a new one if needed)."""
+    found = flush_context.attributes.pop(_COVERAGE, None)
+    if found is None:
+        return pending
+    touched, before = found
+    ids = touched.ids | {e.id for e in touched.new if e.id is not None}
+    after = coverage.contributions(session.connection(), ids)
+    pending = pending if pending is not None else Pending()
+    coverage.difference(pending.tally, before, after)
+    return pending
+
+
 def _before_flush(session: Session, flush_context, _instances) -> None:  # noqa: ANN001
     held = session.info.get(HELD)
     if held is not None and held.dry_run:
@@ -262,13 +358,14 @@ def _before_flush(session: Session, flush_context, _instances) -> None:  # noqa:
             pending.rebuild_all = True  # (its waits now count under another unit)
     for dossier, new, gone in dossiers.values():
         _dossier_change(session, dossier, pending, new, gone)
+    _coverage_before(session, flush_context, dossiers)
     pending.rebuild.discard(None)
     if pending:
         flush_context.attributes[_PENDING] = pending
 
 
 def _after_flush(session: Session, flush_context) -> None:  # noqa: ANN001
-    pending: Pending | None = flush_context.attributes.pop(_PENDING, None)
+    pending = _coverage_after(session, flush_context, flush_context.attributes.pop(_PENDING, None))
     if pending is None:
         return
     held = session.info.get(HELD)
@@ -383,8 +480,20 @@ def _nonzero(totals: Counter) -> Counter:
 
 def computed(connection: Connection, unit_ids: Iterable[int] | None = None) -> Iterator[tuple[int, Counter]]:
     """The summary rows the records give, unit by unit (``unit_ids``, or every unit with
-    a dossier): ``(unit_id, Counter of key -> count)``, one unit in memory at a time."""
+    a dossier or an enterprise with a union): ``(unit_id, Counter of key -> count)``, one
+    unit in memory at a time: its dossiers' rows and its enterprises' coverage rows."""
     units = None if unit_ids is None else sorted(set(unit_ids))
+    both = merge(_dossiers_computed(connection, units), coverage.computed(connection, units),
+                 key=itemgetter(0))
+    for unit, parts in groupby(both, key=itemgetter(0)):
+        totals: Counter = Counter()
+        for _unit, part in parts:
+            totals.update(part)
+        yield unit, _nonzero(totals)
+
+
+def _dossiers_computed(connection: Connection, units: list[int] | None) -> Iterator[tuple[int, Counter]]:
+    """``computed``'s rows of the dossiers of ``units`` (every unit when None)."""
     stmt = (select(Enterprise.unit_id, *[Dossier.__table__.c[n] for n in events.DOSSIER_FIELDS],
                    Person.sex, EthnicGroup.is_minority.label("minority"), Person.religion_id,
                    Person.birth_date, Person.role_category, Enterprise.ownership, Enterprise.zone_id)

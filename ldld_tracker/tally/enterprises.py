@@ -1,0 +1,122 @@
+"""What each enterprise adds to coverage's summary rows (``events.enterprise_events``),
+read from the records: its union, its party organisation and, per year, the first day
+somebody there was identified.
+
+Whether somebody was identified in an enterprise depends on all of its dossiers, so a
+change is not worked out from one dossier's old and new values: the enterprises a flush
+touches are read before it and again after it, and the difference is what it adds. They
+are locked first (``lock``) until the transaction ends: two officers recording the year's
+first identification in one enterprise at once are counted once, the second reading the
+first's once it has committed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import date
+from itertools import groupby
+from operator import itemgetter
+
+from sqlalchemy import Connection, Select, extract, func, select
+
+from ..models import Dossier, Enterprise, Person
+from . import events
+
+CHUNK = 2000
+# (unit, [(kind, code, day, count)]) of an enterprise, by enterprise id
+Contributions = dict[int, tuple[int, list[tuple[str, str, date, int]]]]
+
+
+def _rows(enterprises: Select | list[int] | None, through_people: bool = False) -> Select:
+    """(id, unit, union founded, party organisation, since, year, first identified) of the
+    enterprises with a union among ``enterprises`` (ids, a SELECT of ids, or None: all),
+    one row per year somebody there was identified (one without a year when nobody was),
+    in unit and enterprise order. ``through_people``: each dossier's enterprise read from
+    its person (as a rebuild run by an earlier migration needs: the dossier's own column
+    came later), not from the index on the dossier's."""
+    year = extract("year", Dossier.identified_on)
+    enterprise = Person.enterprise_id if through_people else Dossier.enterprise_id
+    firsts = (select(enterprise.label("enterprise_id"), year.label("year"),
+                     func.min(Dossier.identified_on).label("first"))
+              .where(Dossier.identified_on.is_not(None))
+              .group_by(enterprise, year))
+    if through_people:
+        firsts = firsts.join(Person, Person.id == Dossier.person_id)
+    e = Enterprise
+    stmt = select(e.id, e.unit_id, e.union_founded_on, e.has_party_org, e.party_org_since)
+    if enterprises is not None:
+        firsts = firsts.where(enterprise.in_(enterprises))
+        stmt = stmt.where(e.id.in_(enterprises))
+    firsts = firsts.subquery("firsts")
+    return (stmt.add_columns(firsts.c.year, firsts.c.first)
+            .outerjoin(firsts, firsts.c.enterprise_id == e.id)
+            .where(e.union_founded_on.is_not(None))
+            .order_by(e.unit_id, e.id))
+
+
+def _per_enterprise(rows: Iterable) -> Iterator[tuple[int, int, list]]:
+    """(enterprise, unit, its events) from ``_rows``'s rows."""
+    for (enterprise, unit), group in groupby(rows, key=itemgetter(0, 1)):
+        group = list(group)
+        _id, _unit, union_on, has_org, since, _year, _first = group[0]
+        firsts = {int(row[5]): _day(row[6]) for row in group if row[6] is not None}
+        yield enterprise, unit, events.enterprise_events(_day(union_on), bool(has_org), _day(since), firsts)
+
+
+def _day(value: object) -> date | None:
+    """A date as the driver gives it (SQLite's aggregate gives its text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def contributions(connection: Connection, enterprise_ids: Iterable[int]) -> Contributions:
+    """What each of ``enterprise_ids`` with a union adds, as the database holds it now."""
+    ids = sorted(set(enterprise_ids))
+    found: Contributions = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = connection.execute(_rows(ids[start:start + CHUNK]))
+        found.update((e, (unit, rows_)) for e, unit, rows_ in _per_enterprise(rows))
+    return found
+
+
+def difference(totals: Counter, before: Contributions, after: Contributions) -> None:
+    """Add to ``totals`` what the enterprises add now (``after``) less what they added
+    (``before``)."""
+    for unit, found in before.values():
+        events.add(totals, unit, found, -1)
+    for unit, found in after.values():
+        events.add(totals, unit, found, 1)
+
+
+def computed(connection: Connection, units: list[int] | None) -> Iterator[tuple[int, Counter]]:
+    """``(unit, rows)`` of coverage for ``units`` (every unit when None) from the records,
+    in unit order, one unit in memory at a time. (Each dossier's enterprise read from its
+    person: rebuilds also run in earlier migrations.)"""
+    enterprises = None if units is None else select(Enterprise.id).where(Enterprise.unit_id.in_(units))
+    rows = connection.execute(_rows(enterprises, through_people=True).execution_options(stream_results=True, yield_per=CHUNK))
+    for unit, group in groupby(_per_enterprise(rows), key=itemgetter(1)):
+        totals: Counter = Counter()
+        for _enterprise, _unit, found in group:
+            events.add(totals, unit, found, 1)
+        yield unit, totals
+
+
+def lock(connection: Connection, enterprise_ids: Iterable[int]) -> None:
+    """Lock the enterprises until the transaction ends, before they are read. PostgreSQL:
+    their rows, in id order (no deadlock between two flushes), ``FOR NO KEY UPDATE`` as an
+    update of the enterprise itself takes, so people and dossiers can still be added to it
+    (their foreign keys take a key share). SQLite: the database's write lock, taken now
+    rather than at the flush's first write, so the enterprises are read after any other
+    writer has committed (one writer at a time; a read outside a transaction would not
+    wait for it)."""
+    ids = sorted(set(enterprise_ids))
+    if not ids:
+        return
+    if connection.dialect.name == "sqlite":
+        driver = connection.connection.dbapi_connection
+        if not driver.in_transaction:
+            driver.execute("BEGIN IMMEDIATE")
+        return
+    for start in range(0, len(ids), CHUNK):
+        connection.execute(select(Enterprise.id).where(Enterprise.id.in_(ids[start:start + CHUNK]))
+                           .order_by(Enterprise.id).with_for_update(key_share=True)).all()
