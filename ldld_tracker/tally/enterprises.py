@@ -93,7 +93,8 @@ def computed(connection: Connection, units: list[int] | None) -> Iterator[tuple[
     in unit order, one unit in memory at a time. (Each dossier's enterprise read from its
     person: rebuilds also run in earlier migrations.)"""
     enterprises = None if units is None else select(Enterprise.id).where(Enterprise.unit_id.in_(units))
-    rows = connection.execute(_rows(enterprises, through_people=True).execution_options(stream_results=True, yield_per=CHUNK))
+    stmt = _rows(enterprises, through_people=True)
+    rows = connection.execute(stmt.execution_options(stream_results=True, yield_per=CHUNK))
     for unit, group in groupby(_per_enterprise(rows), key=itemgetter(1)):
         totals: Counter = Counter()
         for _enterprise, _unit, found in group:

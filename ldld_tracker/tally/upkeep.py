@@ -242,7 +242,7 @@ class Touched:
         self.dossiers: set[int] = set()
         self.people: set[int] = set()
 
-    def now(self, session: Session, enterprise: Enterprise | None) -> None:
+    def now(self, enterprise: Enterprise | None) -> None:
         """The enterprise a new or changed object points to now."""
         if enterprise is None:
             return
@@ -277,7 +277,7 @@ def _touched(session: Session, dossiers: dict) -> Touched:
         if not gone:
             person = _target(session, dossier, "person", "person_id", Person)
             if person is not None:
-                touched.now(session, _target(session, person, "enterprise", "enterprise_id", Enterprise))
+                touched.now(_target(session, person, "enterprise", "enterprise_id", Enterprise))
     for obj in session.deleted:
         if isinstance(obj, Person):
             touched.people.add(obj.id)
@@ -286,7 +286,7 @@ def _touched(session: Session, dossiers: dict) -> Touched:
     for obj in session.dirty:
         if isinstance(obj, Person) and _changed(obj, "enterprise_id", "enterprise"):
             touched.people.add(obj.id)
-            touched.now(session, _target(session, obj, "enterprise", "enterprise_id", Enterprise))
+            touched.now(_target(session, obj, "enterprise", "enterprise_id", Enterprise))
         elif isinstance(obj, Enterprise) and _changed(obj, *COVERAGE_KEYS):
             touched.ids.add(obj.id)
     touched.new += [obj for obj in session.new if isinstance(obj, Enterprise)]
