@@ -31,7 +31,7 @@ CALL_SETS = {
 UNIT_CALLS = {"api progress, unit", "district"}
 # The figure sets the application reads from the per-unit summaries for whole units.
 FROM_SUMMARIES = {name: f"{name} (summaries)"
-                  for name in ("members", "dossiers", "monthly", "breakdowns", "medians")}
+                  for name in ("members", "dossiers", "monthly", "breakdowns", "medians", "coverage by unit")}
 FROM_SUMMARIES.update({"unit members": "members (summaries)", "unit dossiers": "dossiers (summaries)"})
 
 

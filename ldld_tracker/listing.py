@@ -52,8 +52,10 @@ def apply_search(stmt: Select, text: str, name_column, *exact_columns) -> Select
     return stmt.where(or_(and_(*name_match), *exact) if exact else and_(*name_match))
 
 
-def page_number() -> int:
-    value = request.args.get("page", "1")
+def page_number(name: str = "page") -> int:
+    """The page number asked for in the query string parameter ``name``: 1 when missing
+    or not a number from 1 to 99,999."""
+    value = request.args.get(name, "1")
     return int(value) if value.isdecimal() and 0 < int(value) < 100000 else 1
 
 

@@ -1,18 +1,25 @@
 """Where the unions are not yet finding candidates: enterprises with a union where nobody
-was identified this year, and enterprises with a union but no party organisation."""
+was identified this year, and enterprises with a union but no party organisation.
+
+The counts per unit come from coverage's summary rows for a user who sees whole units
+(the country's board: 900 units' rows, not 90,000 enterprises and their dossiers), from
+the enterprises themselves for an enterprise officer; the page of enterprises to follow
+up is read from the records of the units that hold it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, func, not_, or_, select
+from sqlalchemy import Select, and_, case, func, not_, or_, select
 
 from .. import access
 from ..extensions import db
 from ..models import Dossier, Enterprise, Unit
+from ..tally import events
+from ..tally import read as tally
 from ..workflow import counting
 from .figures import Progress
-from .scope import enterprises_in_scope, flag, territory_clause
+from .scope import by_unit, enterprises_in_scope, flag, territory_clause
 
 PAGE_SIZE = 300  # gaps per page unless the caller says otherwise
 
@@ -25,6 +32,7 @@ class UnitCoverage:
     with_union: int = 0
     nobody_identified: int = 0
     no_party_org: int = 0
+    gaps: int = 0  # enterprises with either gap
 
 
 @dataclass
@@ -52,6 +60,7 @@ class Coverage:
             total.with_union += row.with_union
             total.nobody_identified += row.nobody_identified
             total.no_party_org += row.no_party_org
+            total.gaps += row.gaps
         return total
 
 
@@ -109,9 +118,41 @@ def _page_units(units: list, offset: int, size: int) -> tuple[list[int], int]:
     return picked, skip
 
 
-def _per_unit(user, progress: Progress) -> list:
-    """Per unit in code order: its enterprises with a union, without anybody identified,
-    without a party organisation, and with either gap."""
+def _per_unit(user, progress: Progress) -> list[UnitCoverage]:
+    """Per unit in code order (those with an enterprise with a union): its enterprises
+    with a union, without anybody identified, without a party organisation, and with
+    either gap."""
+    if access.sees_whole_units(user):
+        return _per_unit_summarised(user, progress)
+    return [UnitCoverage(row.id, row.code, row.name, int(row.with_union), int(row.nobody),
+                         int(row.no_org), int(row.gaps)) for row in _per_unit_records(user, progress)]
+
+
+def _per_unit_summarised(user, progress: Progress) -> list[UnitCoverage]:
+    """``_per_unit`` from coverage's summary rows up to the "as of" day: the enterprises
+    with a union less those with a party organisation, somebody identified this year, or
+    both (``events.enterprise_events``). One query: each code's rows one range of their
+    index, added up per unit, then joined to the units."""
+    year = progress.plan.year
+    codes = (events.UNION, events.PARTY, events.identified_code(year), events.both_code(year))
+    up_to = tally.coverage_up_to(progress.as_of)
+    rows = tally.labelled(*[(code, up_to, (code,)) for code in codes])
+    per_unit = (select(rows.c.unit_id, *[func.sum(case((rows.c.label == code, rows.c.n), else_=0))
+                                         .label(f"n{index}") for index, code in enumerate(codes)])
+                .group_by(rows.c.unit_id).subquery("per_unit"))
+    stmt = by_unit(select(Unit.id, Unit.code, Unit.name, *[per_unit.c[f"n{index}"] for index in range(4)])
+                   .select_from(per_unit), per_unit.c.unit_id, user, progress.plan, progress.unit_id)
+    found = []
+    for unit, code, name, *counts in db.session.connection().execute(stmt.order_by(Unit.code, Unit.id)):
+        with_union, party, identified, both = (int(n or 0) for n in counts)
+        if with_union:
+            found.append(UnitCoverage(unit, code, name, with_union, with_union - identified,
+                                      with_union - party, with_union - both))
+    return found
+
+
+def _per_unit_records(user, progress: Progress) -> list:
+    """``_per_unit``'s rows counted from the enterprises and their dossiers."""
     identified = _identified(user, progress)
     nobody, no_org = _gap_flags(progress, identified)
     return db.session.execute(
@@ -148,10 +189,8 @@ def coverage(user, progress: Progress, page: int = 1, size: int = PAGE_SIZE) -> 
     a gap, the page cut from them (the country's 90,000 enterprises are not all sorted
     for a page of 300)."""
     counts = _per_unit(user, progress)
-    result = Coverage([UnitCoverage(row.id, row.code, row.name, int(row.with_union),
-                                    int(row.nobody), int(row.no_org)) for row in counts],
-                      gaps_total=sum(int(row.gaps) for row in counts))
-    units, skip = _page_units([(row.id, int(row.gaps)) for row in counts],
+    result = Coverage(counts, gaps_total=sum(row.gaps for row in counts))
+    units, skip = _page_units([(row.unit_id, row.gaps) for row in counts],
                               (page - 1) * size, size)
     result.gaps = _gaps(user, progress, units, skip, size)
     return result

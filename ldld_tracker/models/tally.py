@@ -10,14 +10,16 @@ the stage a dossier enters on a day, -1 out of the one it leaves), ``kind`` ``w`
 from a milestone to the next one recorded by stage and days waited (on the later day), for
 the medians, ``kind`` ``b`` the admissions and introductions by trait, ``kind`` ``o`` the
 dossiers open now by the stage they are at and the day they reached it, and by the day the
-deadline they wait for runs from (the due lists). The rows of kinds ``r``, ``s``, ``b`` and
-``w`` of a unit's children are also summed at the unit, under kinds ``R``, ``S``, ``B`` and
-``v``: every district together is one unit's rows, so the whole territory's figures do not
-follow the number of its units. Each count is stored at three grains, ``starts_on`` being the first day of the
-period: the day (``d``), its month (``m``) and its year (``y``), so a sum over any range of
-days reads whole years, then whole months, then days. The stage moves and the open
-dossiers are also summed over all time (grain ``a``, ``starts_on`` 0001-01-01): the number
-at each stage on a recent day is that row less the few rows dated after the day.
+deadline they wait for runs from (the due lists), ``kind`` ``c`` the enterprises with a
+union, a party organisation, somebody identified in a year, each from the day it counts
+(coverage). The rows of kinds ``r``, ``s``, ``b`` and ``w`` of a unit's children are also
+summed at the unit, under kinds ``R``, ``S``, ``B`` and ``v``: every district together is
+one unit's rows, so the whole territory's figures do not follow the number of its units.
+Each count is stored at three grains, ``starts_on`` being the first day of the period: the
+day (``d``), its month (``m``) and its year (``y``), so a sum over any range of days reads
+whole years, then whole months, then days. The stage moves, the open dossiers and
+coverage's rows are also summed over all time (grain ``a``, ``starts_on`` 0001-01-01): the
+number at each stage on a recent day is that row less the few rows dated after the day.
 """
 
 from __future__ import annotations
@@ -47,6 +49,11 @@ class UnitTally(db.Model):
         # rows of every code of the range would be read and the others dropped.)
         Index("ix_unit_tally_open", "code", "grain", "starts_on", "unit_id", "n",
               postgresql_where=text("kind = 'o'"), sqlite_where=text("kind = 'o'")),
+        # Coverage's rows (kind ``c``) are read a code at a time (the enterprises with a
+        # union, with a party organisation, with somebody identified in the plan's year,
+        # with both): each read is one range of this index, not every year's codes.
+        Index("ix_unit_tally_coverage", "code", "grain", "starts_on", "unit_id", "n",
+              postgresql_where=text("kind = 'c'"), sqlite_where=text("kind = 'c'")),
     )
 
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))

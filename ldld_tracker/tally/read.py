@@ -15,7 +15,7 @@ from functools import lru_cache
 from sqlalchemy import Subquery, literal, select, union_all
 
 from ..models import UnitTally
-from .events import ALL_TIME_KINDS, BELOW, OPEN, REACHED, STAGE, TRAIT, WAIT
+from .events import ALL_TIME_KINDS, BELOW, COVERAGE, OPEN, REACHED, STAGE, TRAIT, WAIT
 from .periods import ALL, MONTH, YEAR, signed_pieces
 
 Range = tuple[str, date | None, date, str]  # kind, first day (None: from the start), last, coarsest
@@ -123,3 +123,10 @@ def waits_between(first: date, last: date) -> Range:
     """The rows whose sum per code is the number of moves between stages completed in
     ``[first, last]``, by stage and days waited (``events.wait_code``)."""
     return (WAIT, first, last, YEAR)
+
+
+def coverage_up_to(last: date) -> Range:
+    """The rows whose sum per code is the number of enterprises with a union on ``last``,
+    and of those with a party organisation, somebody identified in a year, or both
+    (``events.enterprise_events``)."""
+    return (COVERAGE, None, last, YEAR)

@@ -293,13 +293,20 @@ def breakdowns():
 @access.roles_required(*VIEWERS)
 def coverage():
     """Enterprises with a union where nobody was identified, or without a party
-    organisation: the counts per unit and a page of the enterprises."""
+    organisation: the counts per unit (a page of units at a time, ``units_page``, under
+    the total of them all) and a page of the enterprises (``page``)."""
     number, size = listing.page_number(), current_app.config["PAGE_SIZE"]
+    units_number, units_size = listing.page_number("units_page"), due_queries.UNITS_PER_PAGE
 
     def build(progress: queries.Progress) -> dict[str, Any]:
         result = coverage_queries.coverage(current_user, progress, number, size)
-        return {"result": result, "page": listing.KnownPage(
-            page=number, per_page=size, items=result.gaps, total=result.gaps_total)}
+        first = (units_number - 1) * units_size
+        return {"result": result,
+                "page": listing.KnownPage(page=number, per_page=size, items=result.gaps,
+                                          total=result.gaps_total),
+                "units_page": listing.KnownPage(page=units_number, per_page=units_size,
+                                                items=result.units[first:first + units_size],
+                                                total=len(result.units))}
 
     return _page("dashboards/coverage.html", build, figures=False)
 

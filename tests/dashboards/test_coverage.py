@@ -104,3 +104,57 @@ def test_a_district_officer_sees_the_coverage_of_the_district_only(seeded):
     assert [first.units[0].with_union, first.units[0].nobody_identified,
             first.units[0].no_party_org] == counts[unit.id]
     assert [(g.enterprise_id, g.nobody_identified, g.no_party_org) for g in shown] == gaps
+
+
+def _counts_of(result) -> dict[int, list[int]]:
+    return {u.unit_id: [u.with_union, u.nobody_identified, u.no_party_org] for u in result.units}
+
+
+def test_the_counts_follow_every_change_saved_through_the_application(seeded):
+    """The board's counts (read from the summary rows kept with each save) stay equal to
+    a reading of the records after unions are founded, dated later or removed, party organisations
+    come and go, identifications move between years or are deleted, people move to
+    another unit's enterprise, and enterprises are added or deleted."""
+    as_of = date(2021, 9, 1)
+    progress = queries.progress_frame(seeded, as_of.year, as_of)
+    before = coverage.coverage(seeded, progress, 1, 5)
+    enterprises = db.session.scalars(select(Enterprise).order_by(Enterprise.id)).all()
+    with_union = [e for e in enterprises if e.union_founded_on is not None]
+    with_union[0].union_founded_on = date(2021, 10, 1)  # after the day: no longer counted
+    with_union[4].union_founded_on = None  # (recorded by mistake)
+    with_union[1].has_party_org, with_union[1].party_org_since = True, date(2021, 2, 1)
+    with_union[2].has_party_org = False
+    db.session.commit()
+    dossiers = db.session.scalars(select(Dossier).where(Dossier.identified_on.is_not(None))
+                                  .order_by(Dossier.id)).all()
+    dossiers[0].identified_on = date(2021, 8, 31)
+    dossiers[1].identified_on = date(2020, 1, 5)
+    db.session.delete(dossiers[2])
+    db.session.commit()
+    elsewhere = next(e for e in with_union if e.unit_id != dossiers[3].person.enterprise.unit_id)
+    dossiers[3].person.enterprise = elsewhere
+    db.session.commit()
+    newcomer = factories.enterprise("657", union_founded_on=date(2021, 1, 1), has_party_org=True)
+    factories.dossier(factories.person(newcomer), identified_on=date(2021, 4, 4))
+    short_lived = factories.enterprise("657", union_founded_on=date(2020, 6, 1))
+    db.session.commit()
+    db.session.delete(short_lived)
+    db.session.commit()
+    counts, gaps = _expected(as_of)
+    after, shown = _pages(seeded, progress, size=5)
+    assert _counts_of(after) == counts != _counts_of(before)
+    assert [(g.enterprise_id, g.nobody_identified, g.no_party_org) for g in shown] == gaps
+
+
+def test_an_enterprise_officer_sees_their_enterprise_counted_from_the_records(seeded):
+    """An enterprise officer sees part of a unit only: their enterprise's coverage is read
+    from the enterprise itself, and agrees with the records."""
+    as_of = date(2021, 9, 1)
+    _counts, gaps = _expected(as_of)
+    enterprise_id, nobody, no_org = gaps[0]
+    mine = db.session.get(Enterprise, enterprise_id)
+    officer = factories.user(Role.ENTERPRISE, enterprise_obj=mine)
+    result = coverage.coverage(officer, queries.progress_frame(officer, as_of.year, as_of), 1, 5)
+    assert _counts_of(result) == {mine.unit_id: [1, int(nobody), int(no_org)]}
+    assert [(g.enterprise_id, g.nobody_identified, g.no_party_org) for g in result.gaps] == [
+        (enterprise_id, nobody, no_org)]

@@ -307,6 +307,36 @@ def test_coverage_lists_the_enterprises_to_follow_up_a_page_at_a_time(app, clien
     assert f'data-value="{size + 2}"' in second
 
 
+def test_coverage_shows_a_page_of_units_under_the_total_of_them_all(app, client, login_as, monkeypatch):
+    """The country's board sees 900 units with a union somewhere: their counts a page at a
+    time, in code order, under the total of all of them; the list of enterprises keeps its
+    own page when the units' page changes, and the other way round."""
+    monkeypatch.setattr("ldld_tracker.dashboards.due.UNITS_PER_PAGE", 2)
+    login_as(Role.BOARD)
+    codes = ["643", "644", "645", "647", "657"]
+    for code in codes:
+        factories.enterprise(code, name=f"Công ty Ở {code}")
+    factories.enterprise("645", name="Công ty Thứ Hai Ở 645")
+    args = "year=2020&as_of=2020-06-30"
+    html = client.get(f"/dashboards/coverage?{args}&units_page=2&page=1").get_data(as_text=True)
+    table = html[html.index('id="t-coverage"'):html.index("</table>")]
+    shown = re.findall(r'href="/dashboards/coverage\?[^"]*unit=(\d+)"', table)
+    assert shown == codes[2:4]
+    assert "Đơn vị thứ 3 đến 4 trong số 5, xếp theo mã." in table
+    assert [int(v) for v in re.findall(r'data-value="(\d+)"', table)] == [2, 2, 2, 1, 1, 1, 6, 6, 6]
+    assert f'href="/dashboards/coverage?units_page=3&amp;{args.replace("&", "&amp;")}#units"' in html
+    app.config["PAGE_SIZE"] = 2  # (six enterprises to follow up: three pages)
+    both = client.get(f"/dashboards/coverage?{args}&units_page=2&page=2").get_data(as_text=True)
+    kept = args.replace("&", "&amp;")
+    assert f'href="/dashboards/coverage?units_page=3&amp;{kept}&amp;page=2#units"' in both
+    assert f'href="/dashboards/coverage?page=3&amp;{kept}&amp;units_page=2"' in both
+    past = client.get(f"/dashboards/coverage?{args}&units_page=9").get_data(as_text=True)
+    table = past[past.index('id="t-coverage"'):past.index("</table>")]
+    assert "Trang 9 vượt quá số trang của danh sách (tổng cộng 5)" in table
+    assert f'href="/dashboards/coverage?units_page=1&amp;{args.replace("&", "&amp;")}"' in table
+    assert 'data-value="6"' in table  # the total still counts every unit
+
+
 def test_coverage_lists_an_enterprise_where_nobody_was_identified(client, login_as):
     login_as(Role.BOARD)
     factories.enterprise("647", name="Công ty Chưa Phát Hiện")
