@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date
+from functools import cache
 from itertools import groupby
 from operator import itemgetter
 
-from sqlalchemy import Connection, Select, extract, func, select
+from sqlalchemy import Connection, Select, bindparam, extract, func, select
 
 from ..models import Dossier, Enterprise, Person
 from . import events
@@ -28,13 +29,16 @@ CHUNK = 2000
 Contributions = dict[int, tuple[int, list[tuple[str, str, date, int]]]]
 
 
-def _rows(enterprises: Select | list[int] | None, through_people: bool = False) -> Select:
+@cache
+def _rows(among: str | None, through_people: bool = False) -> Select:
     """(id, unit, union founded, party organisation, since, year, first identified) of the
-    enterprises with a union among ``enterprises`` (ids, a SELECT of ids, or None: all),
-    one row per year somebody there was identified (one without a year when nobody was),
-    in unit and enterprise order. ``through_people``: each dossier's enterprise read from
-    its person (as a rebuild run by an earlier migration needs: the dossier's own column
-    came later), not from the index on the dossier's."""
+    enterprises with a union (``among`` ``"ids"``: of the parameter ``ids``; ``"units"``:
+    of the units of the parameter ``units``; None: all), one row per year somebody there
+    was identified (one without a year when nobody was), in unit and enterprise order.
+    ``through_people``: each dossier's enterprise read from its person (as a rebuild run by
+    an earlier migration needs: the dossier's own column came later), not from the index
+    on the dossier's. Built once per variant (it is run by every flush that touches an
+    enterprise)."""
     year = extract("year", Dossier.identified_on)
     enterprise = Person.enterprise_id if through_people else Dossier.enterprise_id
     firsts = (select(enterprise.label("enterprise_id"), year.label("year"),
@@ -45,9 +49,11 @@ def _rows(enterprises: Select | list[int] | None, through_people: bool = False) 
         firsts = firsts.join(Person, Person.id == Dossier.person_id)
     e = Enterprise
     stmt = select(e.id, e.unit_id, e.union_founded_on, e.has_party_org, e.party_org_since)
-    if enterprises is not None:
-        firsts = firsts.where(enterprise.in_(enterprises))
-        stmt = stmt.where(e.id.in_(enterprises))
+    if among is not None:
+        chosen = (bindparam("ids", expanding=True) if among == "ids" else
+                  select(e.id).where(e.unit_id.in_(bindparam("units", expanding=True))))
+        firsts = firsts.where(enterprise.in_(chosen))
+        stmt = stmt.where(e.id.in_(chosen))
     firsts = firsts.subquery("firsts")
     return (stmt.add_columns(firsts.c.year, firsts.c.first)
             .outerjoin(firsts, firsts.c.enterprise_id == e.id)
@@ -74,7 +80,7 @@ def contributions(connection: Connection, enterprise_ids: Iterable[int]) -> Cont
     ids = sorted(set(enterprise_ids))
     found: Contributions = {}
     for start in range(0, len(ids), CHUNK):
-        rows = connection.execute(_rows(ids[start:start + CHUNK]))
+        rows = connection.execute(_rows("ids"), {"ids": ids[start:start + CHUNK]})
         found.update((e, (unit, rows_)) for e, unit, rows_ in _per_enterprise(rows))
     return found
 
@@ -92,9 +98,9 @@ def computed(connection: Connection, units: list[int] | None) -> Iterator[tuple[
     """``(unit, rows)`` of coverage for ``units`` (every unit when None) from the records,
     in unit order, one unit in memory at a time. (Each dossier's enterprise read from its
     person: rebuilds also run in earlier migrations.)"""
-    enterprises = None if units is None else select(Enterprise.id).where(Enterprise.unit_id.in_(units))
-    stmt = _rows(enterprises, through_people=True)
-    rows = connection.execute(stmt.execution_options(stream_results=True, yield_per=CHUNK))
+    stmt = _rows(None if units is None else "units", through_people=True)
+    rows = connection.execute(stmt.execution_options(stream_results=True, yield_per=CHUNK),
+                              {} if units is None else {"units": units})
     for unit, group in groupby(_per_enterprise(rows), key=itemgetter(1)):
         totals: Counter = Counter()
         for _enterprise, _unit, found in group:
