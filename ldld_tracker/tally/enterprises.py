@@ -4,8 +4,9 @@ somebody there was identified.
 
 Whether somebody was identified in an enterprise depends on all of its dossiers, so a
 change is not worked out from one dossier's old and new values: the enterprises a flush
-touches are read before it and again after it, and the difference is what it adds. They
-are locked first (``lock``) until the transaction ends: two officers recording the year's
+touches are read before it and again after it, and the difference is what it adds
+(``before_flush`` and ``after_flush``, called by ``upkeep``'s session hooks). They are
+locked first (``lock``) until the transaction ends: two officers recording the year's
 first identification in one enterprise at once are counted once, the second reading the
 first's once it has committed.
 """
@@ -19,12 +20,14 @@ from functools import cache
 from itertools import groupby
 from operator import itemgetter
 
-from sqlalchemy import Connection, Select, bindparam, extract, func, select
+from sqlalchemy import Connection, Select, bindparam, extract, func, inspect, select
+from sqlalchemy.orm import Session
 
 from ..models import Dossier, Enterprise, Person
-from . import events
+from . import events, history
 
 CHUNK = 2000
+_KEY = "ldld_tally.coverage"  # in a flush's attributes: what ``before_flush`` read
 # (unit, [(kind, code, day, count)]) of an enterprise, by enterprise id
 Contributions = dict[int, tuple[int, list[tuple[str, str, date, int]]]]
 
@@ -127,3 +130,92 @@ def lock(connection: Connection, enterprise_ids: Iterable[int]) -> None:
     for start in range(0, len(ids), CHUNK):
         connection.execute(select(Enterprise.id).where(Enterprise.id.in_(ids[start:start + CHUNK]))
                            .order_by(Enterprise.id).with_for_update(key_share=True)).all()
+
+
+# What of an enterprise coverage's rows depend on (besides its dossiers).
+COVERAGE_KEYS = ("union_founded_on", "has_party_org", "party_org_since", "unit_id", "unit")
+
+
+class Touched:
+    """The enterprises whose coverage rows a flush may change: ``ids`` as the database
+    holds them before it, and ``new`` enterprise objects (their ids come with the flush).
+    Also the dossiers and people whose enterprise before the flush is read from the
+    database (``dossiers``, ``people``)."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+        self.new: list[Enterprise] = []
+        self.dossiers: set[int] = set()
+        self.people: set[int] = set()
+
+    def now(self, enterprise: Enterprise | None) -> None:
+        """The enterprise a new or changed object points to now."""
+        if enterprise is None:
+            return
+        if inspect(enterprise).key is None:
+            self.new.append(enterprise)
+        else:
+            self.ids.add(enterprise.id)
+
+    def before(self, connection: Connection) -> set[int]:
+        """Every enterprise id, those of the dossiers' and people's enterprises read first."""
+        table_d, table_p = Dossier.__table__, Person.__table__
+        for table, ids in ((table_d, self.dossiers), (table_p, self.people)):
+            if ids:
+                self.ids.update(connection.execute(
+                    select(table.c.enterprise_id).where(table.c.id.in_(sorted(ids)))).scalars())
+        self.ids.discard(None)
+        return self.ids
+
+
+def _touched(session: Session, dossiers: dict) -> Touched:
+    """The enterprises whose coverage rows this flush may change: of the dossiers whose
+    day identified or person changes, of the people who move or go, and the enterprises
+    whose union, party organisation or unit changes."""
+    touched = Touched()
+    for dossier, new, gone in dossiers.values():
+        if not new:
+            if not gone and not history.changed(dossier, "identified_on", "person_id", "person"):
+                continue
+            touched.dossiers.add(dossier.id)
+        elif dossier.identified_on is None:
+            continue
+        if not gone:
+            person = history.target(session, dossier, "person", "person_id", Person)
+            if person is not None:
+                touched.now(history.target(session, person, "enterprise", "enterprise_id", Enterprise))
+    for obj in session.deleted:
+        if isinstance(obj, Person):
+            touched.people.add(obj.id)
+        elif isinstance(obj, Enterprise):
+            touched.ids.add(obj.id)
+    for obj in session.dirty:
+        if isinstance(obj, Person) and history.changed(obj, "enterprise_id", "enterprise"):
+            touched.people.add(obj.id)
+            touched.now(history.target(session, obj, "enterprise", "enterprise_id", Enterprise))
+        elif isinstance(obj, Enterprise) and history.changed(obj, *COVERAGE_KEYS):
+            touched.ids.add(obj.id)
+    touched.new += [obj for obj in session.new if isinstance(obj, Enterprise)]
+    return touched
+
+
+def before_flush(session: Session, flush_context, dossiers: dict) -> None:  # noqa: ANN001
+    """Lock and read the enterprises this flush may change (``dossiers``: the flush's
+    dossiers as ``id(obj) -> (dossier, new, gone)``), for ``after_flush``."""
+    touched = _touched(session, dossiers)
+    if touched.dossiers or touched.people or touched.ids or touched.new:
+        connection = session.connection()
+        ids = touched.before(connection)
+        lock(connection, ids)
+        flush_context.attributes[_KEY] = (touched, contributions(connection, ids))
+
+
+def after_flush(session: Session, flush_context) -> Counter:  # noqa: ANN001
+    """What the flush changed of coverage's rows (empty when it touched no enterprise)."""
+    found = flush_context.attributes.pop(_KEY, None)
+    totals: Counter = Counter()
+    if found is not None:
+        touched, before = found
+        ids = touched.ids | {e.id for e in touched.new if e.id is not None}
+        difference(totals, before, contributions(session.connection(), ids))
+    return totals

@@ -34,7 +34,6 @@ from operator import itemgetter
 
 from sqlalchemy import Connection, case, delete, event, func, inspect, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.base import NO_VALUE
 
 from ..bulk import BulkWriter
 from ..models import (
@@ -49,13 +48,12 @@ from ..models import (
     UnitTally,
 )
 from . import enterprises as coverage
-from . import events
+from . import events, history
 
 _PENDING = "ldld_tally"
-_COVERAGE = "ldld_tally.coverage"
 # Key in ``session.info`` of the holder of the flushes' changes (``holding.Held``), if any.
 HELD = "ldld_tally.held"
-_UNKNOWN = object()
+history.UNKNOWN = object()
 CHUNK = 2000
 # The columns of a summary row's key, in the order of ``events.Key``.
 TALLY_KEY = ("unit_id", "kind", "code", "grain", "starts_on")
@@ -82,61 +80,22 @@ class Pending:
         self.rebuild_all = self.rebuild_all or other.rebuild_all
 
 
-def _old(obj: object, key: str) -> object:
-    """The value ``key`` had before this flush (``_UNKNOWN`` if it was never loaded)."""
-    state = inspect(obj)
-    if key in state.committed_state:
-        value = state.committed_state[key]
-        return _UNKNOWN if value is NO_VALUE else value
-    return getattr(obj, key)
-
-
-def _changed(obj: object, *keys: str) -> bool:
-    """Whether any of ``keys`` changed (an attribute never set since loading has not: the
-    history, which compares values, is read only for the ones that were set)."""
-    state = inspect(obj)
-    touched = state.committed_state
-    return any(key in touched and state.attrs[key].history.has_changes() for key in keys)
-
-
-def _target(session: Session, obj: object, relation: str, column: str, model: type) -> object:
-    """What ``obj`` refers to now, whether the relation or the foreign key was set."""
-    state = inspect(obj)
-    if state.key is None:  # new: what the code gave it
-        target = state.dict.get(relation)
-        if target is not None:
-            return target
-        key = state.dict.get(column)
-        return None if key is None else session.get(model, key)
-    if _changed(obj, relation) or getattr(obj, column) is None:
-        return getattr(obj, relation)
-    return session.get(model, getattr(obj, column))
-
-
-def _old_target_id(obj: object, relation: str, column: str) -> object:
-    """The id ``obj`` referred to before this flush (``_UNKNOWN`` if never loaded)."""
-    state = inspect(obj)
-    if relation in state.committed_state:
-        old = state.committed_state[relation]
-        return _UNKNOWN if old is NO_VALUE else getattr(old, "id", None)
-    return _old(obj, column)
-
-
 def _enterprise_unit(session: Session, enterprise: Enterprise | None) -> int | None:
     if enterprise is None:
         return None
-    unit = _target(session, enterprise, "unit", "unit_id", Unit)
+    unit = history.target(session, enterprise, "unit", "unit_id", Unit)
     return None if unit is None else unit.id
 
 
 def _person_unit(session: Session, person: Person | None) -> int | None:
     if person is None:
         return None
-    return _enterprise_unit(session, _target(session, person, "enterprise", "enterprise_id", Enterprise))
+    enterprise = history.target(session, person, "enterprise", "enterprise_id", Enterprise)
+    return _enterprise_unit(session, enterprise)
 
 
 def _unit_of_enterprise_id(session: Session, enterprise_id: object) -> int | None:
-    if enterprise_id is None or enterprise_id is _UNKNOWN:
+    if enterprise_id is None or enterprise_id is history.UNKNOWN:
         return None
     return _enterprise_unit(session, session.get(Enterprise, enterprise_id))
 
@@ -156,7 +115,7 @@ def _enterprise_profile(session: Session, enterprise: Enterprise, pending: Pendi
     adds thousands of members to a few enterprises)."""
     found = pending.enterprises.get(id(enterprise))
     if found is None:
-        zone = _ident(_target(session, enterprise, "zone", "zone_id", IndustrialZone))
+        zone = _ident(history.target(session, enterprise, "zone", "zone_id", IndustrialZone))
         found = (_enterprise_unit(session, enterprise), enterprise.ownership, zone)
         pending.enterprises[id(enterprise)] = found
     return found
@@ -164,22 +123,22 @@ def _enterprise_profile(session: Session, enterprise: Enterprise, pending: Pendi
 
 def _after(session: Session, dossier: Dossier, pending: Pending) -> tuple[int | None, dict] | None:
     """The unit and values of ``dossier`` as this flush leaves it (None without a unit)."""
-    person = _target(session, dossier, "person", "person_id", Person)
-    enterprise = _target(session, person, "enterprise", "enterprise_id", Enterprise)
+    person = history.target(session, dossier, "person", "person_id", Person)
+    enterprise = history.target(session, person, "enterprise", "enterprise_id", Enterprise)
     unit, ownership, zone = _enterprise_profile(session, enterprise, pending)
-    ethnic = _target(session, person, "ethnic_group", "ethnic_group_id", EthnicGroup)
+    ethnic = history.target(session, person, "ethnic_group", "ethnic_group_id", EthnicGroup)
     values = {name: getattr(dossier, name) for name in events.DOSSIER_FIELDS}
     values.update(sex=person.sex, minority=bool(ethnic and ethnic.is_minority),
-                  religion_id=_ident(_target(session, person, "religion", "religion_id", Religion)),
+                  religion_id=_ident(history.target(session, person, "religion", "religion_id", Religion)),
                   birth_date=person.birth_date, role_category=person.role_category,
                   ownership=ownership, zone_id=zone)
     return unit, values
 
 
 def _before(session: Session, dossier: Dossier) -> tuple[int | None, dict] | object:
-    """The unit and values of ``dossier`` before this flush (``_UNKNOWN`` if not loaded)."""
-    values = {name: _old(dossier, name) for name in events.DOSSIER_FIELDS}
-    unloaded = [name for name, value in values.items() if value is _UNKNOWN]
+    """The unit and values of ``dossier`` before this flush (``history.UNKNOWN`` if not loaded)."""
+    values = {name: history.old(dossier, name) for name in events.DOSSIER_FIELDS}
+    unloaded = [name for name, value in values.items() if value is history.UNKNOWN]
     if unloaded and inspect(dossier).key is not None:
         # Set without having been loaded (a dossier just inserted, then given a date): the
         # database still holds the old values until this flush.
@@ -188,24 +147,25 @@ def _before(session: Session, dossier: Dossier) -> tuple[int | None, dict] | obj
             select(*[table.c[name] for name in unloaded]).where(table.c.id == dossier.id)).first()
         if row is not None:
             values.update(zip(unloaded, row, strict=True))
-    person_id = _old_target_id(dossier, "person", "person_id")
-    if person_id is _UNKNOWN or person_id is None:
-        return _UNKNOWN
+    person_id = history.old_target_id(dossier, "person", "person_id")
+    if person_id is history.UNKNOWN or person_id is None:
+        return history.UNKNOWN
     person = dossier.person if _ident(dossier.person) == person_id else session.get(Person, person_id)
-    enterprise_id = _old_target_id(person, "enterprise", "enterprise_id")
-    ethnic_id = _old_target_id(person, "ethnic_group", "ethnic_group_id")
-    if _UNKNOWN in (enterprise_id, ethnic_id):
-        return _UNKNOWN
+    enterprise_id = history.old_target_id(person, "enterprise", "enterprise_id")
+    ethnic_id = history.old_target_id(person, "ethnic_group", "ethnic_group_id")
+    if history.UNKNOWN in (enterprise_id, ethnic_id):
+        return history.UNKNOWN
     enterprise = session.get(Enterprise, enterprise_id)
     ethnic = session.get(EthnicGroup, ethnic_id)
-    values.update(sex=_old(person, "sex"), minority=bool(ethnic and ethnic.is_minority),
-                  religion_id=_old_target_id(person, "religion", "religion_id"),
-                  birth_date=_old(person, "birth_date"), role_category=_old(person, "role_category"),
-                  ownership=_old(enterprise, "ownership"),
-                  zone_id=_old_target_id(enterprise, "zone", "zone_id"))
-    unit = _old_target_id(enterprise, "unit", "unit_id")
-    if _UNKNOWN in values.values() or unit is _UNKNOWN:
-        return _UNKNOWN
+    values.update(sex=history.old(person, "sex"), minority=bool(ethnic and ethnic.is_minority),
+                  religion_id=history.old_target_id(person, "religion", "religion_id"),
+                  birth_date=history.old(person, "birth_date"),
+                  role_category=history.old(person, "role_category"),
+                  ownership=history.old(enterprise, "ownership"),
+                  zone_id=history.old_target_id(enterprise, "zone", "zone_id"))
+    unit = history.old_target_id(enterprise, "unit", "unit_id")
+    if history.UNKNOWN in values.values() or unit is history.UNKNOWN:
+        return history.UNKNOWN
     return unit, values
 
 
@@ -215,7 +175,7 @@ def _dossier_change(session: Session, dossier: Dossier, pending: Pending, new: b
     after = None if gone else _after(session, dossier, pending)
     if not new:
         before = _before(session, dossier)
-        if before is _UNKNOWN:
+        if before is history.UNKNOWN:
             pending.rebuild.update(u for u in (after and after[0], _person_unit(session, dossier.person))
                                    if u is not None)
             return
@@ -224,96 +184,6 @@ def _dossier_change(session: Session, dossier: Dossier, pending: Pending, new: b
             events.add_dossier(pending.tally, unit, events.snapshot(values), -1)
     if after is not None and after[0] is not None:
         events.add_dossier(pending.tally, after[0], events.snapshot(after[1]), 1)
-
-
-# What of an enterprise coverage's rows depend on (besides its dossiers).
-COVERAGE_KEYS = ("union_founded_on", "has_party_org", "party_org_since", "unit_id", "unit")
-
-
-class Touched:
-    """The enterprises whose coverage rows a flush may change: ``ids`` as the database
-    holds them before it, and ``new`` enterprise objects (their ids come with the flush).
-    Also the dossiers and people whose enterprise before the flush is read from the
-    database (``dossiers``, ``people``)."""
-
-    def __init__(self) -> None:
-        self.ids: set[int] = set()
-        self.new: list[Enterprise] = []
-        self.dossiers: set[int] = set()
-        self.people: set[int] = set()
-
-    def now(self, enterprise: Enterprise | None) -> None:
-        """The enterprise a new or changed object points to now."""
-        if enterprise is None:
-            return
-        if inspect(enterprise).key is None:
-            self.new.append(enterprise)
-        else:
-            self.ids.add(enterprise.id)
-
-    def before(self, connection: Connection) -> set[int]:
-        """Every enterprise id, those of the dossiers' and people's enterprises read first."""
-        table_d, table_p = Dossier.__table__, Person.__table__
-        for table, ids in ((table_d, self.dossiers), (table_p, self.people)):
-            if ids:
-                self.ids.update(connection.execute(
-                    select(table.c.enterprise_id).where(table.c.id.in_(sorted(ids)))).scalars())
-        self.ids.discard(None)
-        return self.ids
-
-
-def _touched(session: Session, dossiers: dict) -> Touched:
-    """The enterprises whose coverage rows this flush may change: of the dossiers whose
-    day identified or person changes, of the people who move or go, and the enterprises
-    whose union, party organisation or unit changes."""
-    touched = Touched()
-    for dossier, new, gone in dossiers.values():
-        if not new:
-            if not gone and not _changed(dossier, "identified_on", "person_id", "person"):
-                continue
-            touched.dossiers.add(dossier.id)
-        elif dossier.identified_on is None:
-            continue
-        if not gone:
-            person = _target(session, dossier, "person", "person_id", Person)
-            if person is not None:
-                touched.now(_target(session, person, "enterprise", "enterprise_id", Enterprise))
-    for obj in session.deleted:
-        if isinstance(obj, Person):
-            touched.people.add(obj.id)
-        elif isinstance(obj, Enterprise):
-            touched.ids.add(obj.id)
-    for obj in session.dirty:
-        if isinstance(obj, Person) and _changed(obj, "enterprise_id", "enterprise"):
-            touched.people.add(obj.id)
-            touched.now(_target(session, obj, "enterprise", "enterprise_id", Enterprise))
-        elif isinstance(obj, Enterprise) and _changed(obj, *COVERAGE_KEYS):
-            touched.ids.add(obj.id)
-    touched.new += [obj for obj in session.new if isinstance(obj, Enterprise)]
-    return touched
-
-
-def _coverage_before(session: Session, flush_context, dossiers: dict) -> None:  # noqa: ANN001
-    """Lock and read the enterprises this flush may change, for ``_coverage_after``."""
-    touched = _touched(session, dossiers)
-    if touched.dossiers or touched.people or touched.ids or touched.new:
-        connection = session.connection()
-        ids = touched.before(connection)
-        coverage.lock(connection, ids)
-        flush_context.attributes[_COVERAGE] = (touched, coverage.contributions(connection, ids))
-
-
-def _coverage_after(session: Session, flush_context, pending: Pending | None) -> Pending | None:  # noqa: ANN001
-    """``pending`` with what the flush changed of coverage's rows (a new one if needed)."""
-    found = flush_context.attributes.pop(_COVERAGE, None)
-    if found is None:
-        return pending
-    touched, before = found
-    ids = touched.ids | {e.id for e in touched.new if e.id is not None}
-    after = coverage.contributions(session.connection(), ids)
-    pending = pending if pending is not None else Pending()
-    coverage.difference(pending.tally, before, after)
-    return pending
 
 
 def _before_flush(session: Session, flush_context, _instances) -> None:  # noqa: ANN001
@@ -333,39 +203,44 @@ def _before_flush(session: Session, flush_context, _instances) -> None:  # noqa:
         if isinstance(obj, Dossier):
             dossiers[id(obj)] = (obj, False, True)
         elif isinstance(obj, Person):
-            unit = _unit_of_enterprise_id(session, _old_target_id(obj, "enterprise", "enterprise_id"))
+            unit = _unit_of_enterprise_id(session, history.old_target_id(obj, "enterprise", "enterprise_id"))
             if unit is not None:
                 pending.people[unit] -= 1
     for obj in session.dirty:
-        if isinstance(obj, Dossier) and _changed(obj, "person_id", "person", *events.DOSSIER_FIELDS):
+        if isinstance(obj, Dossier) and history.changed(obj, "person_id", "person", *events.DOSSIER_FIELDS):
             dossiers.setdefault(id(obj), (obj, False, False))
-        elif isinstance(obj, Person) and _changed(obj, *PERSON_KEYS):
-            if _changed(obj, "enterprise_id", "enterprise"):
-                old = _unit_of_enterprise_id(session, _old_target_id(obj, "enterprise", "enterprise_id"))
+        elif isinstance(obj, Person) and history.changed(obj, *PERSON_KEYS):
+            if history.changed(obj, "enterprise_id", "enterprise"):
+                old_id = history.old_target_id(obj, "enterprise", "enterprise_id")
+                old = _unit_of_enterprise_id(session, old_id)
                 if old is None:
                     pending.rebuild.add(_person_unit(session, obj))
                 pending.people[old] -= 1
                 pending.people[_person_unit(session, obj)] += 1
             if obj.dossier is not None and obj.dossier not in session.deleted:
                 dossiers.setdefault(id(obj.dossier), (obj.dossier, obj.dossier in session.new, False))
-        elif isinstance(obj, Enterprise) and _changed(obj, *ENTERPRISE_KEYS):
-            old = _old_target_id(obj, "unit", "unit_id")
+        elif isinstance(obj, Enterprise) and history.changed(obj, *ENTERPRISE_KEYS):
+            old = history.old_target_id(obj, "unit", "unit_id")
             pending.rebuild.update(u for u in (_enterprise_unit(session, obj), old)
-                                   if u is not None and u is not _UNKNOWN)
-        elif isinstance(obj, EthnicGroup) and _changed(obj, "is_minority"):
+                                   if u is not None and u is not history.UNKNOWN)
+        elif isinstance(obj, EthnicGroup) and history.changed(obj, "is_minority"):
             pending.rebuild_all = True
-        elif isinstance(obj, Unit) and _changed(obj, "parent_id", "parent"):
+        elif isinstance(obj, Unit) and history.changed(obj, "parent_id", "parent"):
             pending.rebuild_all = True  # (its waits now count under another unit)
     for dossier, new, gone in dossiers.values():
         _dossier_change(session, dossier, pending, new, gone)
-    _coverage_before(session, flush_context, dossiers)
+    coverage.before_flush(session, flush_context, dossiers)
     pending.rebuild.discard(None)
     if pending:
         flush_context.attributes[_PENDING] = pending
 
 
 def _after_flush(session: Session, flush_context) -> None:  # noqa: ANN001
-    pending = _coverage_after(session, flush_context, flush_context.attributes.pop(_PENDING, None))
+    pending: Pending | None = flush_context.attributes.pop(_PENDING, None)
+    found = coverage.after_flush(session, flush_context)
+    if found:
+        pending = pending if pending is not None else Pending()
+        pending.tally.update(found)
     if pending is None:
         return
     held = session.info.get(HELD)
