@@ -186,8 +186,9 @@ def _summary_sets(dialect: Dialect, unit: int | None) -> dict[str, str]:
     month = dialect.month("t.starts_on")
     admitted_or_introduced = " AND code IN ('admitted', 'introduced')"
     root = " AND unit_id = :root"
-    coverage_codes = ("union", "party", f"identified:{YEAR}", f"both:{YEAR}")
-    in_coverage_codes = f" AND code IN ({', '.join(repr(code) for code in coverage_codes)})"
+    # (as SQL: a colon before the year would be read as a parameter by the PostgreSQL run)
+    coverage_codes = ("'union'", "'party'", f"'identified:' || '{YEAR}'", f"'both:' || '{YEAR}'")
+    in_coverage_codes = f" AND code IN ({', '.join(coverage_codes)})"
     on_page = (f"{where} AND u.id IN (SELECT u.id FROM unit u WHERE {where} ORDER BY u.code "
                f"LIMIT {UNITS_PER_PAGE})")
 
@@ -214,7 +215,7 @@ def _summary_sets(dialect: Dialect, unit: int | None) -> dict[str, str]:
         # identified this year, both (kind c, each from the day it counts).
         "coverage by unit (summaries)": (
             "SELECT u.id, u.code, u.name, "
-            + ", ".join(f"sum(CASE WHEN t.code = '{code}' THEN t.n ELSE 0 END)" for code in coverage_codes)
+            + ", ".join(f"sum(CASE WHEN t.code = {code} THEN t.n ELSE 0 END)" for code in coverage_codes)
             + f" FROM {_rows(('c', None, as_of, 'y'), codes=in_coverage_codes)} JOIN unit u ON "
             f"u.id = t.unit_id WHERE {where} GROUP BY u.id, u.code, u.name ORDER BY u.code"),
         # A page of the units (the board's by-district page and API call), beside the total.
