@@ -37,7 +37,8 @@ def _rows(among: str | None, through_people: bool = False) -> Select:
     """(id, unit, union founded, party organisation, since, year, first identified) of the
     enterprises with a union (``among`` ``"ids"``: of the parameter ``ids``; ``"units"``:
     of the units of the parameter ``units``; None: all), one row per year somebody there
-    was identified (one without a year when nobody was), in unit and enterprise order.
+    was identified (one without a year when nobody was), in enterprise order (by unit
+    first, but for ``"ids"``).
     ``through_people``: each dossier's enterprise read from its person (as a rebuild run by
     an earlier migration needs: the dossier's own column came later), not from the index
     on the dossier's. Built once per variant (it is run by every flush that touches an
@@ -58,10 +59,13 @@ def _rows(among: str | None, through_people: bool = False) -> Select:
         firsts = firsts.where(enterprise.in_(chosen))
         stmt = stmt.where(e.id.in_(chosen))
     firsts = firsts.subquery("firsts")
+    # In unit order for a rebuild, one unit at a time; a flush's few enterprises are found
+    # by their ids (in unit order, SQLite read every enterprise from the index on the unit).
+    order = (e.id,) if among == "ids" else (e.unit_id, e.id)
     return (stmt.add_columns(firsts.c.year, firsts.c.first)
             .outerjoin(firsts, firsts.c.enterprise_id == e.id)
             .where(e.union_founded_on.is_not(None))
-            .order_by(e.unit_id, e.id))
+            .order_by(*order))
 
 
 def _per_enterprise(rows: Iterable) -> Iterator[tuple[int, int, list]]:
