@@ -22,6 +22,16 @@ from ..databases import private_database
 WORKERS, SAVES = 3, 12
 
 
+def _run_together(targets: list[tuple], errors: list[BaseException]) -> None:
+    """Each ``(function, arguments)`` in its own thread, all at once; then no errors."""
+    threads = [threading.Thread(target=function, args=args) for function, args in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert not errors, errors
+
+
 def test_simultaneous_changes_in_one_unit_keep_the_summaries_equal_to_the_records():
     with private_database("ldld_tally_race") as url:
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "FIXED_TODAY": "2020-12-15"})
@@ -66,13 +76,7 @@ def test_simultaneous_changes_in_one_unit_keep_the_summaries_equal_to_the_record
                 finally:
                     db.session.remove()
 
-        threads = [threading.Thread(target=save, args=(w,)) for w in range(WORKERS)]
-        threads.append(threading.Thread(target=move))
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=300)
-        assert not errors, errors
+        _run_together([(save, (w,)) for w in range(WORKERS)] + [(move, ())], errors)
         with app.app_context():
             assert upkeep.differences(db.session.connection()) == []
             db.session.remove()
@@ -113,12 +117,7 @@ def test_two_first_identifications_saved_at_once_in_one_enterprise_count_it_once
                 finally:
                     db.session.remove()
 
-        threads = [threading.Thread(target=identify, args=(i,)) for i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        assert not errors, errors
+        _run_together([(identify, (i,)) for i in range(2)], errors)
         with app.app_context():
             rows = db.session.execute(select(UnitTally.code, UnitTally.n).where(
                 UnitTally.kind == "c", UnitTally.grain == "a")).all()
