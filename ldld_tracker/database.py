@@ -1,13 +1,14 @@
 """Database settings that differ by engine: SQLite gets WAL, a busy timeout and foreign
 keys; PostgreSQL the memory its sorts may use (``POSTGRES_WORK_MEM``). And reading rows
-straight from the driver (``driver_rows``)."""
+straight from the driver (``driver_rows``), and taking SQLite's write lock before a
+transaction's first read (``take_sqlite_write_lock``)."""
 
 from __future__ import annotations
 
 from functools import partial
 
 from flask import Flask
-from sqlalchemy import Executable, event
+from sqlalchemy import Connection, Executable, event
 from sqlalchemy.engine import Engine
 
 from .extensions import db
@@ -49,6 +50,17 @@ def _postgres_settings(dbapi_connection, _record, work_mem: str) -> None:  # noq
     cursor.execute("SELECT set_config('work_mem', %s, false)", (work_mem,))
     cursor.close()
     dbapi_connection.commit()  # (a setting made in a transaction rolled back would go with it)
+
+
+def take_sqlite_write_lock(connection: Connection) -> bool:
+    """On SQLite, open the transaction now with the write lock (``BEGIN IMMEDIATE``),
+    unless one is open already; whether it did. pysqlite opens a transaction only before a
+    data change: until then each read sees whatever was last committed, and a transaction
+    that only read could not take the lock afterwards if another write came in between."""
+    if connection.dialect.name != "sqlite" or connection.connection.dbapi_connection.in_transaction:
+        return False
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    return True
 
 
 def is_sqlite(engine: Engine) -> bool:

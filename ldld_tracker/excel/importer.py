@@ -40,6 +40,7 @@ from sqlalchemy.orm import InstanceState, Mapper
 from sqlalchemy.orm.interfaces import MANYTOONE
 
 from .. import access, audit
+from ..database import take_sqlite_write_lock
 from ..errors import OperationRefused
 from ..extensions import db
 from ..models import User
@@ -404,11 +405,7 @@ def _begin() -> bool:
     which the first chunk's flush would take a moment later anyway: a transaction that
     only read could not take it afterwards if another write came in between. Returns
     whether the import now holds the write lock."""
-    connection = db.session.connection()
-    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-        return True
-    return False
+    return take_sqlite_write_lock(db.session.connection())
 
 
 @contextmanager

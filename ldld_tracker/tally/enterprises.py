@@ -23,6 +23,7 @@ from operator import itemgetter
 from sqlalchemy import Connection, Select, bindparam, extract, func, inspect, select
 from sqlalchemy.orm import Session
 
+from ..database import take_sqlite_write_lock
 from ..models import Dossier, Enterprise, Person
 from . import events, history
 
@@ -127,9 +128,7 @@ def lock(connection: Connection, enterprise_ids: Iterable[int]) -> None:
     if not ids:
         return
     if connection.dialect.name == "sqlite":
-        driver = connection.connection.dbapi_connection
-        if not driver.in_transaction:
-            driver.execute("BEGIN IMMEDIATE")
+        take_sqlite_write_lock(connection)
         return
     for start in range(0, len(ids), CHUNK):
         connection.execute(select(Enterprise.id).where(Enterprise.id.in_(ids[start:start + CHUNK]))
