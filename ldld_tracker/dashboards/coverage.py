@@ -51,7 +51,11 @@ class Gap:
 class Coverage:
     units: list[UnitCoverage]
     gaps: list[Gap] = field(default_factory=list)  # one page of them
-    gaps_total: int = 0
+
+    @property
+    def gaps_total(self) -> int:
+        """The enterprises with a gap, in every unit (not only those of the page)."""
+        return self.total.gaps
 
     @property
     def total(self) -> UnitCoverage:
@@ -124,8 +128,7 @@ def _per_unit(user, progress: Progress) -> list[UnitCoverage]:
     either gap."""
     if access.sees_whole_units(user):
         return _per_unit_summarised(user, progress)
-    return [UnitCoverage(row.id, row.code, row.name, int(row.with_union), int(row.nobody),
-                         int(row.no_org), int(row.gaps)) for row in _per_unit_records(user, progress)]
+    return _per_unit_records(user, progress)
 
 
 def _per_unit_summarised(user, progress: Progress) -> list[UnitCoverage]:
@@ -151,18 +154,20 @@ def _per_unit_summarised(user, progress: Progress) -> list[UnitCoverage]:
     return found
 
 
-def _per_unit_records(user, progress: Progress) -> list:
-    """``_per_unit``'s rows counted from the enterprises and their dossiers."""
+def _per_unit_records(user, progress: Progress) -> list[UnitCoverage]:
+    """``_per_unit`` counted from the enterprises and their dossiers."""
     identified = _identified(user, progress)
     nobody, no_org = _gap_flags(progress, identified)
-    return db.session.execute(
+    rows = db.session.execute(
         _with_union(user, progress, identified)
         .add_columns(Unit.id, Unit.code, Unit.name, func.count().label("with_union"),
                      func.sum(flag(nobody)).label("nobody"),
                      func.sum(flag(no_org)).label("no_org"),
                      func.sum(flag(or_(nobody, no_org))).label("gaps"))
         .group_by(Unit.id, Unit.code, Unit.name)
-        .order_by(Unit.code, Unit.id)).all()
+        .order_by(Unit.code, Unit.id))
+    return [UnitCoverage(row.id, row.code, row.name, int(row.with_union), int(row.nobody),
+                         int(row.no_org), int(row.gaps)) for row in rows]
 
 
 def _gaps(user, progress: Progress, units: list[int], skip: int, size: int) -> list[Gap]:
@@ -189,7 +194,7 @@ def coverage(user, progress: Progress, page: int = 1, size: int = PAGE_SIZE) -> 
     a gap, the page cut from them (the country's 90,000 enterprises are not all sorted
     for a page of 300)."""
     counts = _per_unit(user, progress)
-    result = Coverage(counts, gaps_total=sum(row.gaps for row in counts))
+    result = Coverage(counts)
     units, skip = _page_units([(row.unit_id, row.gaps) for row in counts],
                               (page - 1) * size, size)
     result.gaps = _gaps(user, progress, units, skip, size)
